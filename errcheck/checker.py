@@ -1,0 +1,132 @@
+"""The Checker: normalize → match → filter → report, over one compiled rule set."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+from .compiler import CompiledRules, default_cache_dir, load_or_compile
+from .filter import Selection, select
+from .matcher import BACKENDS, DEFAULT_BACKEND
+from .model import Report
+from .normalize import normalize
+from .report import build_report
+from .resources import builtin_dictionaries
+from .rules import Rule, fingerprint, load_rules
+
+
+def _as_date(value) -> _dt.date | None:
+    if value is None or isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"as_of must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+class Checker:
+    """Checks Chinese text against a compiled rule set.
+
+    ``dictionaries``: extra dictionary files or directories; they add to the shipped
+    dictionaries (``builtin=True``) and override shipped rules with the same code.
+    ``backend``: ``daachorse`` (default, fastest) or ``pyahocorasick``.
+    ``categories`` / ``min_severity``: report only these categories / at least this severity.
+    ``cache``: keep the compiled automaton on disk (``cache_dir``, default
+    ``$ERRCHECK_CACHE_DIR`` or ``~/.cache/errcheck``), keyed by a hash of the dictionaries.
+
+    The rule set is loaded lazily on first use (or by `load`) under a lock; after that,
+    `check` only reads shared immutable data and is safe to call from many threads.
+    """
+
+    def __init__(
+        self,
+        dictionaries: Iterable[str | Path] | str | Path | None = None,
+        *,
+        builtin: bool = True,
+        backend: str = DEFAULT_BACKEND,
+        categories: Iterable[str] | None = None,
+        min_severity: str | None = None,
+        cache: bool = True,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r} (expected one of: {', '.join(BACKENDS)})")
+        if isinstance(dictionaries, (str, Path)):
+            dictionaries = [dictionaries]
+        paths = [builtin_dictionaries()] if builtin else []
+        paths.extend(Path(p) for p in dictionaries or [])
+        self.paths = tuple(paths)
+        self.backend = backend
+        self.selection = Selection(categories, min_severity)
+        self._cache_dir = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
+        self._compiled: CompiledRules | None = None
+        self._lock = threading.Lock()
+        self.load_info: dict = {}
+
+    def load(self) -> CompiledRules:
+        """Load (from the cache) or build the rule set now; raises `RuleError` if invalid."""
+        if self._compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    began = time.perf_counter()
+                    version = fingerprint(self.paths)
+                    compiled, how = load_or_compile(lambda: load_rules(self.paths), version, self.backend, self._cache_dir)
+                    self.load_info = {"source": how, "seconds": time.perf_counter() - began, **compiled.stats}
+                    self._compiled = compiled
+        return self._compiled
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.load().rules
+
+    @property
+    def version(self) -> str:
+        """Short identifier of the rule set (a hash of the dictionary files)."""
+        return self.load().version[:12]
+
+    def check(self, text: str, *, as_of=None, categories=None, min_severity=None) -> Report:
+        """Check ``text`` and return its `Report`.
+
+        ``as_of`` (a date or ``YYYY-MM-DD``) judges dated rules as of that day, e.g. the
+        publication date of an archived article. ``categories`` and ``min_severity``
+        narrow this call's selection further than the checker's own.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        compiled = self.load()
+        selection = self.selection
+        if as_of is not None or categories is not None or min_severity is not None:
+            selection = Selection(
+                categories if categories is not None else selection.categories,
+                max(selection.min_severity, Selection(min_severity=min_severity).min_severity)
+                if min_severity is not None
+                else selection.min_severity,
+                _as_date(as_of),
+            )
+        normalized = normalize(text)
+        matches = compiled.matcher.find_all(normalized.text)
+        candidates = select(compiled, normalized.text, matches, selection) if matches else []
+        return build_report(normalized, candidates, compiled.version[:12])
+
+
+_default: Checker | None = None
+_default_lock = threading.Lock()
+
+
+def default_checker() -> Checker:
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Checker()
+    return _default
+
+
+def check(text: str, **kwargs) -> Report:
+    """Check ``text`` with the shipped dictionaries (a default `Checker`, built lazily)."""
+    return default_checker().check(text, **kwargs)

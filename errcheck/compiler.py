@@ -1,0 +1,150 @@
+"""Compile the loaded rules into ONE automaton, and cache the result on disk.
+
+Every rule family contributes patterns to the same table: the wrong forms of dictionary
+pairs (``targets``) and the allow-phrases that suppress them (``allow``). One pattern may
+carry several meanings (the wrong form of one rule can be an allow phrase of another), so
+each pattern index maps to a tuple of `Target` and to the set of codes it suppresses.
+
+The compiled rule set is cached under the user's cache directory keyed by a hash of the
+dictionary bytes, the backend and the errcheck version, so a second start loads it
+instead of rebuilding (pickle for the tables, the backend's own bytes for the automaton).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from ._version import __version__
+from .matcher import Matcher, build_matcher, load_matcher
+from .normalize import fold
+from .rules import Rule
+
+log = logging.getLogger(__name__)
+
+#: Bump when the pickled layout below changes, so old caches are ignored.
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a matched pattern means for one rule."""
+
+    rule: Rule
+    suggestions: tuple[str, ...]
+    kind: str = "listed"
+
+
+@dataclass(slots=True)
+class CompiledRules:
+    rules: tuple[Rule, ...]
+    patterns: tuple[str, ...]
+    #: per pattern index: the rules it triggers
+    targets: tuple[tuple[Target, ...], ...]
+    #: per pattern index: codes whose findings this pattern suppresses when it covers them
+    allow: tuple[frozenset[str], ...]
+    matcher: Matcher
+    version: str
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def backend(self) -> str:
+        return self.matcher.backend
+
+
+def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> CompiledRules:
+    index: dict[str, int] = {}
+    patterns: list[str] = []
+    targets: list[list[Target]] = []
+    allow: list[set[str]] = []
+
+    def slot(pattern: str) -> int:
+        key = fold(pattern)
+        if key not in index:
+            index[key] = len(patterns)
+            patterns.append(key)
+            targets.append([])
+            allow.append(set())
+        return index[key]
+
+    for rule in rules:
+        for wrong in rule.wrong:
+            targets[slot(wrong)].append(Target(rule, rule.right))
+        for phrase in rule.allow:
+            allow[slot(phrase)].add(rule.code)
+    matcher = build_matcher(patterns, backend)
+    return CompiledRules(
+        rules=tuple(rules),
+        patterns=tuple(patterns),
+        targets=tuple(tuple(t) for t in targets),
+        allow=tuple(frozenset(a) for a in allow),
+        matcher=matcher,
+        version=version,
+        stats={"rules": len(rules), "patterns": len(patterns)},
+    )
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("ERRCHECK_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "errcheck"
+
+
+def _cache_path(cache_dir: Path, version: str, backend: str) -> Path:
+    return cache_dir / f"rules-{version[:24]}-{backend}-{__version__}-v{CACHE_FORMAT}.pickle"
+
+
+def load_or_compile(
+    load: "callable",
+    version: str,
+    backend: str,
+    cache_dir: Path | None,
+) -> tuple[CompiledRules, str]:
+    """Return the compiled rules and how they were obtained (``cache`` or ``built``).
+
+    ``load`` is called to load the rules only when the cache misses. A cache that cannot
+    be read or written is ignored (logged), never fatal.
+    """
+    path = _cache_path(cache_dir, version, backend) if cache_dir else None
+    if path and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+            compiled = CompiledRules(
+                rules=data["rules"],
+                patterns=data["patterns"],
+                targets=data["targets"],
+                allow=data["allow"],
+                matcher=load_matcher(data["automaton"], backend),
+                version=version,
+                stats=data["stats"],
+            )
+            return compiled, "cache"
+        except Exception as exc:  # a stale or corrupt cache is rebuilt
+            log.warning("ignoring unreadable rule cache %s: %s", path, exc)
+    compiled = compile_rules(load(), backend, version)
+    if path:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            payload = {
+                "rules": compiled.rules,
+                "patterns": compiled.patterns,
+                "targets": compiled.targets,
+                "allow": compiled.allow,
+                "automaton": compiled.matcher.to_bytes(),
+                "stats": compiled.stats,
+            }
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("cannot write rule cache %s: %s", path, exc)
+    return compiled, "built"

@@ -1,0 +1,153 @@
+"""Step 3 of 4: decide which raw matches are real findings.
+
+Per-candidate work only, each looking at a small window around the candidate:
+
+* selection: the rule's category, severity and validity dates (``as_of``);
+* allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
+  suppresses it (著名族群 keeps 名族 quiet);
+* word boundaries: a short wrong form that only appears *across* word boundaries is not
+  an error (e.g. the "wrong form" is the tail of one word and the head of the next). jieba
+  segments a window of a few characters on each side — never the whole document — and the
+  candidate is dropped when a common word straddles its start or its end;
+* overlaps: the surviving candidates are resolved leftmost-longest, so findings never
+  overlap and a longer rule wins over a shorter one inside it. Resolution happens *after*
+  filtering, so a long candidate that proved legitimate cannot hide a real error inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .compiler import CompiledRules, Target
+from .model import Severity
+from .rules import CATEGORIES
+
+#: characters of context on each side that jieba sees around a candidate
+WINDOW = 6
+#: a straddling token must be at least this frequent in jieba's dictionary to count as a
+#: word that explains the text better than the error does
+STRADDLE_MIN_FREQ = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int  # in normalized text
+    end: int
+    target: Target
+
+
+class Selection:
+    """Which rules a checker reports: categories, minimum severity and a date."""
+
+    __slots__ = ("categories", "min_severity", "as_of")
+
+    def __init__(self, categories=None, min_severity=None, as_of: _dt.date | None = None) -> None:
+        if isinstance(categories, str):
+            categories = [categories]
+        self.categories = frozenset(categories) if categories else None
+        if self.categories:
+            unknown = self.categories - set(CATEGORIES)
+            if unknown:
+                raise ValueError(f"unknown categories {sorted(unknown)} (expected: {', '.join(CATEGORIES)})")
+        self.min_severity = Severity.parse(min_severity) if min_severity is not None else Severity.WARNING
+        self.as_of = as_of
+
+    def accepts(self, target: Target) -> bool:
+        rule = target.rule
+        if rule.severity < self.min_severity:
+            return False
+        if self.categories is not None and rule.category not in self.categories:
+            return False
+        return rule.applies_on(self.as_of)
+
+
+class _Segmenter:
+    """A private jieba tokenizer, initialised on first use (about a second) under a lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokenizer = None
+
+    def tokenizer(self):
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    import jieba
+
+                    # jieba logs its dictionary loading at DEBUG on stderr; keep it quiet
+                    logging.getLogger("jieba").setLevel(logging.WARNING)
+                    tokenizer = jieba.Tokenizer()
+                    tokenizer.initialize()
+                    self._tokenizer = tokenizer
+        return self._tokenizer
+
+
+SEGMENTER = _Segmenter()
+
+
+@lru_cache(maxsize=65536)
+def _straddled(window: str, start: int, end: int) -> bool:
+    """Whether a common word in ``window`` crosses offset ``start`` or ``end``."""
+    tokenizer = SEGMENTER.tokenizer()
+    freq = tokenizer.FREQ
+    pos = 0
+    for token in tokenizer.cut(window, HMM=False):
+        token_end = pos + len(token)
+        crosses = pos < start < token_end or pos < end < token_end
+        if crosses and len(token) > 1 and freq.get(token, 0) >= STRADDLE_MIN_FREQ:
+            return True
+        if pos >= end:
+            break
+        pos = token_end
+    return False
+
+
+def crosses_word_boundary(text: str, start: int, end: int) -> bool:
+    lo = max(0, start - WINDOW)
+    hi = min(len(text), end + WINDOW)
+    return _straddled(text[lo:hi], start - lo, end - lo)
+
+
+def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
+    """Turn raw ``(start, end, pattern)`` matches into resolved, non-overlapping candidates."""
+    targets = compiled.targets
+    allow = compiled.allow
+    candidates: list[Candidate] = []
+    allows: list[tuple[int, int, frozenset[str]]] = []
+    for start, end, index in matches:
+        if allow[index]:
+            allows.append((start, end, allow[index]))
+        for target in targets[index]:
+            if selection.accepts(target):
+                candidates.append(Candidate(start, end, target))
+    if not candidates:
+        return []
+    kept = []
+    for cand in candidates:
+        code = cand.target.rule.code
+        if any(a_start <= cand.start and cand.end <= a_end and code in codes for a_start, a_end, codes in allows):
+            continue
+        if cand.target.rule.boundary and crosses_word_boundary(text, cand.start, cand.end):
+            continue
+        kept.append(cand)
+    return resolve_overlaps(kept)
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Leftmost-longest: keep the earliest start, the longest at equal starts; ties go to
+    the more severe rule, then the lower code, so the choice never depends on order."""
+    ordered = sorted(
+        candidates,
+        key=lambda c: (c.start, -(c.end - c.start), -c.target.rule.severity, c.target.rule.code),
+    )
+    result: list[Candidate] = []
+    last_end = -1
+    for cand in ordered:
+        if cand.start >= last_end:
+            result.append(cand)
+            last_end = cand.end
+    return result

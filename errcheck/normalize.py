@@ -1,0 +1,115 @@
+"""Step 1 of 4: normalize the input, keeping a map back to the original offsets.
+
+What is folded (the same function is applied to dictionary patterns, so a rule written
+with full-width letters matches half-width input and vice versa):
+
+* full-width ASCII (U+FF01–FF5E) and the ideographic space (U+3000) → their ASCII forms;
+* compatibility forms that look like ordinary characters but are different code points,
+  typical of text copied out of PDFs: Kangxi radicals (⼈ U+2F08 → 人), CJK radicals
+  supplement, CJK compatibility ideographs, vertical and small punctuation forms — each to
+  its NFKC form when that is a single character;
+* zero-width and other invisible format characters (ZWSP, ZWJ/ZWNJ, BOM, soft hyphen,
+  bidi marks and isolates, word joiner) are dropped.
+
+Everything else is left alone: Chinese full stops, quotes and ellipses keep their meaning.
+
+Folding is 1:1 except for dropped characters, so the offset map is stored sparsely as the
+positions where a drop happened; text without any character to fold is returned as is
+(one regex search decides that, at memory speed).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+    table[0x3000] = " "
+    ranges = [
+        (0x2E80, 0x2EFF),  # CJK radicals supplement
+        (0x2F00, 0x2FDF),  # Kangxi radicals
+        (0xF900, 0xFAFF),  # CJK compatibility ideographs
+        (0xFE10, 0xFE1F),  # vertical forms
+        (0xFE30, 0xFE4F),  # CJK compatibility forms
+        (0xFE50, 0xFE6F),  # small form variants
+    ]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            folded = unicodedata.normalize("NFKC", ch)
+            if folded != ch and len(folded) == 1:
+                table[cp] = folded
+    for ch in INVISIBLE:
+        table[ord(ch)] = ""
+    return table
+
+
+FOLD_TABLE = _build_fold_table()
+_NEEDS_FOLDING = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(FOLD_TABLE)) + "]")
+_DROPPED = re.compile("[" + re.escape(INVISIBLE) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalized text and the way back to the original offsets."""
+
+    text: str
+    original: str
+    #: sorted positions in ``text`` at which characters of the original were dropped
+    _drop_at: tuple[int, ...] = ()
+    #: cumulative number of dropped characters at each of those positions
+    _dropped: tuple[int, ...] = ()
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` to the span of ``original`` it came from.
+
+        The span covers exactly the original characters that produced ``text[start:end]``:
+        invisible characters dropped just before ``start`` or just after ``end`` are not
+        included (they may be inside it).
+        """
+        if not self._drop_at:
+            return start, end
+        if end <= start:
+            return self._shift(start), self._shift(start)
+        return self._shift(start), self._shift(end - 1) + 1
+
+    def _shift(self, pos: int) -> int:
+        # number of drops that happened at normalized positions <= pos
+        i = bisect.bisect_right(self._drop_at, pos)
+        return pos + (self._dropped[i - 1] if i else 0)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize ``text``; see the module docstring for what is folded."""
+    if _NEEDS_FOLDING.search(text) is None:
+        return Normalized(text, text)
+    folded = text.translate(FOLD_TABLE)
+    if len(folded) == len(text):
+        return Normalized(folded, text)
+    drop_at: list[int] = []
+    dropped: list[int] = []
+    removed = 0
+    for m in _DROPPED.finditer(text):
+        removed += 1
+        pos = m.start() - (removed - 1)  # where the next kept char lands in `folded`
+        if drop_at and drop_at[-1] == pos:
+            dropped[-1] = removed
+        else:
+            drop_at.append(pos)
+            dropped.append(removed)
+    return Normalized(folded, text, tuple(drop_at), tuple(dropped))
+
+
+def fold(pattern: str) -> str:
+    """Normalize a dictionary pattern the same way as input text."""
+    return pattern.translate(FOLD_TABLE)

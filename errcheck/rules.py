@@ -1,0 +1,292 @@
+"""Rules are data: load and validate the YAML dictionaries under ``dictionaries/``.
+
+The file format is documented in ``dictionaries/README.md``. Loading is strict: any
+problem raises `RuleError` naming the file, the line and the reason, before anything is
+compiled, so a bad dictionary never half-loads and never fails in the middle of a scan.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from .model import Severity
+
+CODE_RE = re.compile(r"^[A-Z]{2}\d{4}$")
+CATEGORIES = ("typo", "fixed-phrase", "sensitive", "outdated", "punctuation", "normative")
+MESSAGE_FIELDS = {"match", "suggestion"}
+MARKER_RE = re.compile(r"\[\[(.+?)\]\]")
+
+ENTRY_KEYS = {
+    "code", "wrong", "right", "category", "severity", "message", "source", "rationale",
+    "allow", "boundary", "examples", "valid_from", "valid_to", "note",
+}
+FILE_KEYS = {"defaults", "entries"}
+DEFAULT_KEYS = ENTRY_KEYS - {"code", "wrong", "right", "examples", "allow"}
+REQUIRED = ("code", "wrong", "category", "severity", "message", "examples")
+
+
+class RuleError(ValueError):
+    """A dictionary file is invalid. ``str()`` reads ``path:line: reason``."""
+
+    def __init__(self, path: str | Path, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule example. For a ``bad`` one, ``span`` is where the finding must be."""
+
+    text: str
+    span: tuple[int, int] | None = None
+
+    @classmethod
+    def parse_bad(cls, marked: str) -> "Example":
+        markers = list(MARKER_RE.finditer(marked))
+        if len(markers) != 1:
+            raise ValueError(f"a bad example needs exactly one [[...]] marker, found {len(markers)}: {marked!r}")
+        m = markers[0]
+        text = marked[: m.start()] + m.group(1) + marked[m.end() :]
+        return cls(text, (m.start(), m.start() + len(m.group(1))))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    wrong: tuple[str, ...]
+    right: tuple[str, ...]
+    category: str
+    severity: Severity
+    message: str
+    source: str
+    allow: tuple[str, ...] = ()
+    boundary: bool = True
+    bad_examples: tuple[Example, ...] = ()
+    good_examples: tuple[Example, ...] = ()
+    valid_from: _dt.date | None = None
+    valid_to: _dt.date | None = None
+    path: str = ""
+    line: int = 0
+
+    def applies_on(self, day: _dt.date | None) -> bool:
+        """Whether the rule is in force on ``day`` (None: always)."""
+        if day is None:
+            return True
+        if self.valid_from and day < self.valid_from:
+            return False
+        if self.valid_to and day > self.valid_to:
+            return False
+        return True
+
+    def format_message(self, match: str) -> str:
+        return self.message.format(match=match, suggestion="、".join(self.right) if self.right else "")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of every mapping under ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _string_list(value, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{what} must be a string or a list of strings")
+    cleaned = tuple(v.strip() for v in value)
+    if any(not v for v in cleaned):
+        raise ValueError(f"{what} contains an empty string")
+    return cleaned
+
+
+def _date(value, what: str) -> _dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{what} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _check_message(message: str) -> None:
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(message) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"message is not a valid template: {exc}") from None
+    unknown = fields - MESSAGE_FIELDS
+    if unknown:
+        raise ValueError(f"message uses unknown placeholder(s) {sorted(unknown)}; allowed: {sorted(MESSAGE_FIELDS)}")
+
+
+def _build_rule(raw: dict, defaults: dict, path: Path) -> Rule:
+    line = raw.get("__line__", 0)
+    unknown = set(raw) - ENTRY_KEYS - {"__line__"}
+    if unknown:
+        raise RuleError(path, line, f"unknown key(s) {sorted(unknown)}")
+    entry = {**defaults, **{k: v for k, v in raw.items() if k != "__line__"}}
+    for key in REQUIRED:
+        if entry.get(key) in (None, "", []):
+            raise RuleError(path, line, f"entry {entry.get('code', '?')}: missing required key '{key}'")
+    code = entry["code"]
+    where = f"entry {code}"
+    try:
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            raise ValueError(f"code {code!r} does not match {CODE_RE.pattern}")
+        if not (entry.get("source") or entry.get("rationale")):
+            raise ValueError("every entry needs a 'source' (or 'rationale'): where the fact comes from")
+        wrong = _string_list(entry["wrong"], "wrong")
+        right = _string_list(entry.get("right") or [], "right")
+        if set(wrong) & set(right):
+            raise ValueError(f"a form is both wrong and right: {sorted(set(wrong) & set(right))}")
+        category = entry["category"]
+        if category not in CATEGORIES:
+            raise ValueError(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
+        severity = Severity.parse(entry["severity"])
+        message = str(entry["message"])
+        _check_message(message)
+        allow = _string_list(entry.get("allow") or [], "allow")
+        for phrase in allow:
+            if not any(w in phrase for w in wrong):
+                raise ValueError(f"allow phrase {phrase!r} contains none of the wrong forms")
+        boundary = entry.get("boundary", True)
+        if not isinstance(boundary, bool):
+            raise ValueError("boundary must be true or false")
+        examples = entry["examples"]
+        if not isinstance(examples, dict) or set(examples) - {"bad", "good", "__line__"}:
+            raise ValueError("examples must be a mapping with 'bad' and optional 'good' lists")
+        bad = tuple(Example.parse_bad(t) for t in _string_list(examples.get("bad") or [], "examples.bad"))
+        if not bad:
+            raise ValueError("needs at least one bad example (a sentence that must be flagged)")
+        for ex in bad:
+            marked = ex.text[ex.span[0] : ex.span[1]]
+            if marked not in wrong:
+                raise ValueError(f"bad example marks {marked!r}, which is not one of the wrong forms {list(wrong)}")
+        good = tuple(Example(t) for t in _string_list(examples.get("good") or [], "examples.good"))
+        valid_from = _date(entry.get("valid_from"), "valid_from")
+        valid_to = _date(entry.get("valid_to"), "valid_to")
+        if valid_from and valid_to and valid_to < valid_from:
+            raise ValueError("valid_to is before valid_from")
+    except ValueError as exc:
+        raise RuleError(path, line, f"{where}: {exc}") from None
+    return Rule(
+        code=code,
+        wrong=wrong,
+        right=right,
+        category=category,
+        severity=severity,
+        message=message,
+        source=str(entry.get("source") or entry.get("rationale")),
+        allow=allow,
+        boundary=boundary,
+        bad_examples=bad,
+        good_examples=good,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        path=str(path),
+        line=line,
+    )
+
+
+def load_file(path: str | Path) -> list[Rule]:
+    """Load and validate one dictionary file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(path, mark.line + 1 if mark else None, f"invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise RuleError(path, 1, "a dictionary file must be a mapping with an 'entries' list")
+    unknown = set(data) - FILE_KEYS - {"__line__"}
+    if unknown:
+        raise RuleError(path, data.get("__line__"), f"unknown top-level key(s) {sorted(unknown)}")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise RuleError(path, None, "'defaults' must be a mapping")
+    bad_defaults = set(defaults) - DEFAULT_KEYS - {"__line__"}
+    if bad_defaults:
+        raise RuleError(path, defaults.get("__line__"), f"key(s) {sorted(bad_defaults)} cannot be set in 'defaults'")
+    defaults = {k: v for k, v in defaults.items() if k != "__line__"}
+    entries = data.get("entries")
+    if not isinstance(entries, list) or not entries:
+        raise RuleError(path, data.get("__line__"), "'entries' must be a non-empty list")
+    rules = []
+    for raw in entries:
+        if not isinstance(raw, dict):
+            raise RuleError(path, None, f"each entry must be a mapping, got {type(raw).__name__}")
+        rules.append(_build_rule(raw, defaults, path))
+    return rules
+
+
+def dictionary_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files under each path (a file or a directory), sorted."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise RuleError(p, None, "no such dictionary file or directory")
+    return files
+
+
+def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
+    """Load every dictionary under ``paths``, in order.
+
+    Codes must be unique within one directory tree; a later path overrides an earlier
+    one rule by rule (a user's directory given after the shipped one replaces a shipped
+    rule with the same code and adds new ones).
+    """
+    by_code: dict[str, Rule] = {}
+    for root in paths:
+        seen: dict[str, Rule] = {}
+        for f in dictionary_files([root]):
+            for rule in load_file(f):
+                if rule.code in seen:
+                    first = seen[rule.code]
+                    raise RuleError(f, rule.line, f"duplicate code {rule.code} (first defined at {first.path}:{first.line})")
+                seen[rule.code] = rule
+        by_code.update(seen)
+    return sorted(by_code.values(), key=lambda r: r.code)
+
+
+def fingerprint(paths: Iterable[str | Path]) -> str:
+    """A hash of the dictionary files' names and bytes: the key of the compiled cache."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for f in dictionary_files([root]):
+            digest.update(f.name.encode())
+            digest.update(b"\0")
+            digest.update(f.read_bytes())
+            digest.update(b"\0")
+        digest.update(b"\1")
+    return digest.hexdigest()
