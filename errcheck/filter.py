@@ -57,7 +57,9 @@ class Selection:
         self.as_of = as_of
 
     def accepts(self, target: Target) -> bool:
-        rule = target.rule
+        return self.accepts_rule(target.rule)
+
+    def accepts_rule(self, rule) -> bool:
         if rule.severity < self.min_severity:
             return False
         if self.categories is not None and rule.category not in self.categories:
