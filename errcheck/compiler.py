@@ -22,7 +22,7 @@ from typing import Sequence
 
 from ._version import __version__
 from .matcher import Matcher, build_matcher, load_matcher
-from .normalize import fold
+from .normalize import pattern_variants
 from .rules import Rule
 
 log = logging.getLogger(__name__)
@@ -63,20 +63,26 @@ def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> Compiled
     targets: list[list[Target]] = []
     allow: list[set[str]] = []
 
-    def slot(pattern: str) -> int:
-        key = fold(pattern)
-        if key not in index:
-            index[key] = len(patterns)
-            patterns.append(key)
-            targets.append([])
-            allow.append(set())
-        return index[key]
+    def slots(pattern: str) -> list[int]:
+        """Pattern indexes of every spelling of ``pattern`` (see `pattern_variants`)."""
+        found = []
+        for key in pattern_variants(pattern):
+            if key not in index:
+                index[key] = len(patterns)
+                patterns.append(key)
+                targets.append([])
+                allow.append(set())
+            found.append(index[key])
+        return found
 
     for rule in rules:
         for wrong in rule.wrong:
-            targets[slot(wrong)].append(Target(rule, rule.right))
+            target = Target(rule, rule.right)
+            for i in slots(wrong):
+                targets[i].append(target)
         for phrase in rule.allow:
-            allow[slot(phrase)].add(rule.code)
+            for i in slots(phrase):
+                allow[i].add(rule.code)
     matcher = build_matcher(patterns, backend)
     return CompiledRules(
         rules=tuple(rules),

@@ -3,7 +3,7 @@
 What is folded (the same function is applied to dictionary patterns, so a rule written
 with full-width letters matches half-width input and vice versa):
 
-* full-width ASCII (U+FF01–FF5E) and the ideographic space (U+3000) → their ASCII forms;
+* full-width ASCII letters and digits (ＡＢＣ１２３) → their ASCII forms;
 * compatibility forms that look like ordinary characters but are different code points,
   typical of text copied out of PDFs: Kangxi radicals (⼈ U+2F08 → 人), CJK radicals
   supplement, CJK compatibility ideographs, vertical and small punctuation forms — each to
@@ -12,6 +12,13 @@ with full-width letters matches half-width input and vice versa):
   bidi marks and isolates, word joiner) are dropped.
 
 Everything else is left alone: Chinese full stops, quotes and ellipses keep their meaning.
+
+Full-width punctuation (，：；！？（）… U+FF01–FF5E that are not letters or digits) and the
+ideographic space are *not* rewritten in the text: they are the ordinary punctuation of
+Chinese prose (a comma every fifteen characters), and translating them would cost more
+than the whole automaton scan. Instead `pattern_variants` expands a dictionary pattern that
+contains such punctuation into its full-width and half-width spellings, so a rule written
+with “，” still matches text typed with “,” — the same effect, paid once at compile time.
 
 Folding is 1:1 except for dropped characters, so the offset map is stored sparsely as the
 positions where a drop happened; text without any character to fold is returned as is
@@ -33,8 +40,7 @@ INVISIBLE = (
 
 
 def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
-    table[0x3000] = " "
+    table: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if chr(cp - 0xFEE0).isalnum()}
     ranges = [
         (0x2E80, 0x2EFF),  # CJK radicals supplement
         (0x2F00, 0x2FDF),  # Kangxi radicals
@@ -55,6 +61,13 @@ def _build_fold_table() -> dict[int, str]:
 
 
 FOLD_TABLE = _build_fold_table()
+#: punctuation matched in either width through `pattern_variants` (full-width → ASCII)
+WIDTH_PAIRS = {chr(cp): chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if not chr(cp - 0xFEE0).isalnum()}
+WIDTH_PAIRS["\u3000"] = " "
+_TO_FULL = {half: full for full, half in WIDTH_PAIRS.items() if half != " "}
+_OTHER_WIDTH = {**WIDTH_PAIRS, **_TO_FULL}
+#: a pattern with more punctuation than this is expanded only to all-full / all-half width
+MAX_EXPANDED = 4
 _NEEDS_FOLDING = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(FOLD_TABLE)) + "]")
 _DROPPED = re.compile("[" + re.escape(INVISIBLE) + "]")
 
@@ -113,3 +126,19 @@ def normalize(text: str) -> Normalized:
 def fold(pattern: str) -> str:
     """Normalize a dictionary pattern the same way as input text."""
     return pattern.translate(FOLD_TABLE)
+
+
+def pattern_variants(pattern: str) -> list[str]:
+    """The folded ``pattern`` in every width spelling of its punctuation (itself first)."""
+    folded = fold(pattern)
+    spots = [i for i, ch in enumerate(folded) if ch in _OTHER_WIDTH]
+    if not spots:
+        return [folded]
+    if len(spots) > MAX_EXPANDED:
+        full = "".join(_TO_FULL.get(c, c) for c in folded)
+        half = "".join(WIDTH_PAIRS.get(c, c) for c in folded)
+        return list(dict.fromkeys([folded, full, half]))
+    variants = [folded]
+    for i in spots:
+        variants += [v[:i] + _OTHER_WIDTH[v[i]] + v[i + 1 :] for v in variants]
+    return list(dict.fromkeys(variants))

@@ -1,0 +1,116 @@
+"""A malformed dictionary is rejected with its file, line and reason."""
+
+import textwrap
+
+import pytest
+
+import errcheck
+from errcheck.rules import RuleError, load_file, load_rules
+
+GOOD_ENTRY = """\
+entries:
+  - code: XX0001
+    wrong: [甲乙丙]
+    right: [甲乙丁]
+    category: typo
+    severity: error
+    message: "「{match}」应为「{suggestion}」"
+    source: test
+    examples:
+      bad: ["这是[[甲乙丙]]。"]
+      good: ["这是甲乙丁。"]
+"""
+
+
+def write(tmp_path, text, name="d.yaml"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def test_valid_file_loads(tmp_path):
+    (rule,) = load_file(write(tmp_path, GOOD_ENTRY))
+    assert rule.code == "XX0001"
+    assert rule.wrong == ("甲乙丙",) and rule.right == ("甲乙丁",)
+    assert rule.severity is errcheck.Severity.ERROR
+    assert rule.bad_examples[0].text == "这是甲乙丙。" and rule.bad_examples[0].span == (2, 5)
+    assert rule.line == 2
+
+
+@pytest.mark.parametrize(
+    "old, new, line, reason",
+    [
+        ("code: XX0001", "code: X1", 2, "does not match"),
+        ("severity: error", "severity: fatal", 2, "unknown severity 'fatal'"),
+        ("category: typo", "category: grammar", 2, "unknown category 'grammar'"),
+        ("    source: test\n", "", 2, "needs a 'source'"),
+        ('message: "「{match}」应为「{suggestion}」"', 'message: "{wrongform}"', 2, "unknown placeholder"),
+        ('bad: ["这是[[甲乙丙]]。"]', 'bad: ["这是甲乙丙。"]', 2, "exactly one [[...]] marker"),
+        ('bad: ["这是[[甲乙丙]]。"]', 'bad: ["[[这是]]甲乙丙。"]', 2, "not one of the wrong forms"),
+        ('bad: ["这是[[甲乙丙]]。"]', "bad: []", 2, "at least one bad example"),
+        ("    wrong: [甲乙丙]\n", "    wrong: [甲乙丙]\n    swap: x\n", 2, "unknown key(s) ['swap']"),
+        ("right: [甲乙丁]", "right: [甲乙丙]", 2, "both wrong and right"),
+        ("    source: test\n", "    source: test\n    allow: [丁戊]\n", 2, "contains none of the wrong forms"),
+        ("    source: test\n", "    source: test\n    valid_from: 2020-13-01\n", 2, "must be a date"),
+    ],
+)
+def test_invalid_entry_names_file_line_and_reason(tmp_path, old, new, line, reason):
+    assert old in GOOD_ENTRY
+    path = write(tmp_path, "defaults: {}\n" + GOOD_ENTRY.replace(old, new))
+    with pytest.raises(RuleError) as info:
+        load_file(path)
+    err = info.value
+    assert err.path == str(path)
+    assert err.line == line + 1  # the 'defaults' line shifts the entry down by one
+    assert reason in err.reason
+    assert str(err).startswith(f"{path}:{line + 1}: ")
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    path = write(tmp_path, GOOD_ENTRY + "  - code: [unclosed\n")
+    with pytest.raises(RuleError) as info:
+        load_file(path)
+    assert info.value.line == 13 and "invalid YAML" in info.value.reason
+
+
+def test_missing_required_key_and_bad_shapes(tmp_path):
+    with pytest.raises(RuleError, match="missing required key 'category'"):
+        load_file(write(tmp_path, GOOD_ENTRY.replace("    category: typo\n", "")))
+    with pytest.raises(RuleError, match="'entries' must be a non-empty list"):
+        load_file(write(tmp_path, "entries: []\n"))
+    with pytest.raises(RuleError, match="must be a mapping"):
+        load_file(write(tmp_path, "- just a list\n"))
+    with pytest.raises(RuleError, match="unknown top-level key"):
+        load_file(write(tmp_path, GOOD_ENTRY + "rulez: 1\n"))
+
+
+def test_not_utf8_is_rejected(tmp_path):
+    p = tmp_path / "latin.yaml"
+    p.write_bytes(GOOD_ENTRY.encode("utf-8") + b"# \xff\n")
+    with pytest.raises(RuleError, match="not valid UTF-8"):
+        load_file(p)
+
+
+def test_duplicate_code_in_one_tree_is_rejected(tmp_path):
+    write(tmp_path, GOOD_ENTRY, "a.yaml")
+    second = write(tmp_path, GOOD_ENTRY, "b.yaml")
+    with pytest.raises(RuleError) as info:
+        load_rules([tmp_path])
+    assert info.value.path == str(second) and "duplicate code XX0001" in info.value.reason
+
+
+def test_defaults_are_inherited_and_restricted(tmp_path):
+    text = GOOD_ENTRY.replace("    severity: error\n", "").replace("entries:", "defaults:\n  severity: serious\nentries:")
+    (rule,) = load_file(write(tmp_path, text))
+    assert rule.severity is errcheck.Severity.SERIOUS
+    with pytest.raises(RuleError, match="cannot be set in 'defaults'"):
+        load_file(write(tmp_path, "defaults:\n  code: XX0002\n" + GOOD_ENTRY))
+
+
+def test_checker_refuses_bad_dictionary_and_keeps_nothing_half_loaded(tmp_path):
+    write(tmp_path, GOOD_ENTRY.replace("severity: error", "severity: loud"))
+    checker = errcheck.Checker(tmp_path, cache=False)
+    with pytest.raises(RuleError, match="unknown severity"):
+        checker.check("这是甲乙丙。")
+    with pytest.raises(RuleError):  # still refused, not silently half-built
+        checker.load()
