@@ -12,7 +12,7 @@ from .compiler import CompiledRules, default_cache_dir, load_or_compile
 from .filter import Selection, select
 from .matcher import BACKENDS, DEFAULT_BACKEND
 from .model import Report
-from .normalize import normalize
+from .normalize import Normalized, normalize
 from .report import build_report
 from .resources import builtin_dictionaries
 from .rules import Rule, fingerprint, load_rules
@@ -108,8 +108,13 @@ class Checker:
                 else selection.min_severity,
                 _as_date(as_of),
             )
-        normalized = normalize(text)
-        matches = compiled.matcher.find_all(normalized.text)
+        matches = compiled.matcher.find_all(text)
+        fold_marks = compiled.fold_marks
+        if matches and any(m[2] < fold_marks for m in matches):
+            normalized = normalize(text)
+            matches = compiled.matcher.find_all(normalized.text)
+        else:
+            normalized = Normalized(text, text)
         candidates = select(compiled, normalized.text, matches, selection) if matches else []
         return build_report(normalized, candidates, compiled.version[:12])
 

@@ -22,13 +22,13 @@ from typing import Sequence
 
 from ._version import __version__
 from .matcher import Matcher, build_matcher, load_matcher
-from .normalize import pattern_variants
+from .normalize import FOLD_TABLE, pattern_variants
 from .rules import Rule
 
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout below changes, so old caches are ignored.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,8 @@ class Target:
     rule: Rule
     suggestions: tuple[str, ...]
     kind: str = "listed"
+    #: whether the word-boundary filter looks at this match (see `Rule.checks_boundary`)
+    boundary: bool = True
 
 
 @dataclass(slots=True)
@@ -50,6 +52,8 @@ class CompiledRules:
     allow: tuple[frozenset[str], ...]
     matcher: Matcher
     version: str
+    #: patterns ``0 .. fold_marks-1`` are the characters that `normalize` changes
+    fold_marks: int = 0
     stats: dict = field(default_factory=dict)
 
     @property
@@ -75,9 +79,19 @@ def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> Compiled
             found.append(index[key])
         return found
 
+    # Characters that normalization would change come first, as one-character patterns:
+    # the scan itself then tells whether the text needs normalizing (rarely), so clean
+    # text is read once, by the automaton, and never by a separate regex.
+    for ch in sorted(FOLD_TABLE):
+        index[chr(ch)] = len(patterns)
+        patterns.append(chr(ch))
+        targets.append([])
+        allow.append(set())
+    fold_marks = len(patterns)
+
     for rule in rules:
         for wrong in rule.wrong:
-            target = Target(rule, rule.right)
+            target = Target(rule, rule.right, boundary=rule.checks_boundary(wrong))
             for i in slots(wrong):
                 targets[i].append(target)
         for phrase in rule.allow:
@@ -91,7 +105,8 @@ def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> Compiled
         allow=tuple(frozenset(a) for a in allow),
         matcher=matcher,
         version=version,
-        stats={"rules": len(rules), "patterns": len(patterns)},
+        fold_marks=fold_marks,
+        stats={"rules": len(rules), "patterns": len(patterns) - fold_marks},
     )
 
 
@@ -130,6 +145,7 @@ def load_or_compile(
                 allow=data["allow"],
                 matcher=load_matcher(data["automaton"], backend),
                 version=version,
+                fold_marks=data["fold_marks"],
                 stats=data["stats"],
             )
             return compiled, "cache"
@@ -145,6 +161,7 @@ def load_or_compile(
                 "targets": compiled.targets,
                 "allow": compiled.allow,
                 "automaton": compiled.matcher.to_bytes(),
+                "fold_marks": compiled.fold_marks,
                 "stats": compiled.stats,
             }
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")

@@ -133,7 +133,7 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
         code = cand.target.rule.code
         if any(a_start <= cand.start and cand.end <= a_end and code in codes for a_start, a_end, codes in allows):
             continue
-        if cand.target.rule.boundary and crosses_word_boundary(text, cand.start, cand.end):
+        if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end):
             continue
         kept.append(cand)
     return resolve_overlaps(kept)

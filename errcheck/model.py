@@ -33,7 +33,10 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
+
+
+_LABELS = {s: s.name.lower() for s in Severity}
 
 
 @dataclass(frozen=True, slots=True)

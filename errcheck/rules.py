@@ -22,6 +22,7 @@ from .model import Severity
 CODE_RE = re.compile(r"^[A-Z]{2}\d{4}$")
 CATEGORIES = ("typo", "fixed-phrase", "sensitive", "outdated", "punctuation", "normative")
 MESSAGE_FIELDS = {"match", "suggestion"}
+AUTO_BOUNDARY_MAX = 3
 MARKER_RE = re.compile(r"\[\[(.+?)\]\]")
 
 ENTRY_KEYS = {
@@ -71,13 +72,18 @@ class Rule:
     message: str
     source: str
     allow: tuple[str, ...] = ()
-    boundary: bool = True
+    #: word-boundary check: True/False, or None for automatic (wrong forms of at most
+    #: `AUTO_BOUNDARY_MAX` characters are checked; longer ones are specific enough)
+    boundary: bool | None = None
     bad_examples: tuple[Example, ...] = ()
     good_examples: tuple[Example, ...] = ()
     valid_from: _dt.date | None = None
     valid_to: _dt.date | None = None
     path: str = ""
     line: int = 0
+
+    def checks_boundary(self, wrong: str) -> bool:
+        return self.boundary if self.boundary is not None else len(wrong) <= AUTO_BOUNDARY_MAX
 
     def applies_on(self, day: _dt.date | None) -> bool:
         """Whether the rule is in force on ``day`` (None: always)."""
@@ -174,9 +180,9 @@ def _build_rule(raw: dict, defaults: dict, path: Path) -> Rule:
         for phrase in allow:
             if not any(w in phrase for w in wrong):
                 raise ValueError(f"allow phrase {phrase!r} contains none of the wrong forms")
-        boundary = entry.get("boundary", True)
-        if not isinstance(boundary, bool):
-            raise ValueError("boundary must be true or false")
+        boundary = entry.get("boundary")
+        if boundary is not None and not isinstance(boundary, bool):
+            raise ValueError("boundary must be true or false (leave it out for automatic)")
         examples = entry["examples"]
         if not isinstance(examples, dict) or set(examples) - {"bad", "good", "__line__"}:
             raise ValueError("examples must be a mapping with 'bad' and optional 'good' lists")

@@ -1,0 +1,136 @@
+"""Speed benchmark: whole `Checker.check` against a raw scan of the same automaton.
+
+    python benchmarks/speed.py [--size-mb 10] [--backend daachorse] [--json out.json]
+
+The corpus is generated reproducibly: ~3,000-character articles assembled from the real
+sentences in ../shared/corpus (shuffled with a fixed seed, repeated until the size is
+reached) with one seed error injected every ~1,500 characters. Without that corpus it
+falls back to articles built from jieba's dictionary words.
+
+Reported, all from this one run (the machines are noisy, so the headline is a ratio):
+  * raw scan: chars/s of ``matcher.find_all`` over every article — the floor;
+  * check: chars/s of ``Checker.check`` (normalize → match → filter → report);
+  * ratio check/raw (target >= 0.5);
+  * cold build time (no cache), cached load time, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import errcheck
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SEED_ERRORS = ["京津翼", "截止目前", "名族", "党的二十精神", "全面落实从严治党", "自热资源", "历行节约", "攻克时艰", "共度难关", "最后“一公里”"]
+ARTICLE_CHARS = 3000
+
+
+def sentences() -> list[str]:
+    files = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+    lines = [line.strip() for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if lines:
+        return lines
+    import jieba
+
+    jieba.initialize()
+    words = [w for w, n in jieba.dt.FREQ.items() if n > 50]
+    rnd = random.Random(7)
+    return ["".join(rnd.choices(words, k=12)) + "。" for _ in range(20000)]
+
+
+def make_articles(size_chars: int, seed: int = 1) -> list[str]:
+    rnd = random.Random(seed)
+    pool = sentences()
+    articles, total = [], 0
+    while total < size_chars:
+        parts, n, next_error = [], 0, rnd.randint(500, 2500)
+        while n < ARTICLE_CHARS:
+            s = rnd.choice(pool)
+            if n >= next_error:
+                cut = rnd.randint(0, len(s))
+                s = s[:cut] + rnd.choice(SEED_ERRORS) + s[cut:]
+                next_error += rnd.randint(1000, 2000)
+            parts.append(s)
+            n += len(s)
+        article = "".join(parts)
+        articles.append(article)
+        total += len(article)
+    return articles
+
+
+def best_of(repeat: int, fn) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def run(size_mb: float, backend: str, repeat: int) -> dict:
+    articles = make_articles(int(size_mb * 1_000_000))
+    chars = sum(map(len, articles))
+
+    began = time.perf_counter()
+    cold = errcheck.Checker(backend=backend, cache=False)
+    cold.load()
+    build_s = time.perf_counter() - began
+
+    with tempfile.TemporaryDirectory() as cache_dir:
+        errcheck.Checker(backend=backend, cache_dir=cache_dir).load()
+        began = time.perf_counter()
+        checker = errcheck.Checker(backend=backend, cache_dir=cache_dir)
+        checker.load()
+        load_s = time.perf_counter() - began
+        assert checker.load_info["source"] == "cache"
+
+    checker.check(articles[0])  # warm the lazy jieba window segmenter
+    find_all = checker.load().matcher.find_all
+    raw_s = best_of(repeat, lambda: [find_all(a) for a in articles])
+    check = checker.check
+    check_s = best_of(repeat, lambda: [check(a) for a in articles])
+    findings = sum(len(check(a).findings) for a in articles)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "backend": backend,
+        "python": sys.version.split()[0],
+        "articles": len(articles),
+        "chars": chars,
+        "rules": checker.load_info["rules"],
+        "patterns": checker.load_info["patterns"],
+        "findings": findings,
+        "raw_scan_chars_per_s": round(chars / raw_s),
+        "check_chars_per_s": round(chars / check_s),
+        "ratio_check_to_raw": round(raw_s / check_s, 3),
+        "build_cold_s": round(build_s, 4),
+        "load_cached_s": round(load_s, 4),
+        "peak_rss_mb": round(rss_mb, 1),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mb", type=float, default=10.0, help="corpus size in millions of characters (default 10)")
+    parser.add_argument("--backend", default="daachorse", choices=["daachorse", "pyahocorasick"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the result to this file")
+    args = parser.parse_args(argv)
+    result = run(args.size_mb, args.backend, args.repeat)
+    print("| measure | value |\n|---|---|")
+    for key, value in result.items():
+        print(f"| {key} | {value:,} |" if isinstance(value, (int, float)) else f"| {key} | {value} |")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
