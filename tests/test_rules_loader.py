@@ -114,3 +114,16 @@ def test_checker_refuses_bad_dictionary_and_keeps_nothing_half_loaded(tmp_path):
         checker.check("这是甲乙丙。")
     with pytest.raises(RuleError):  # still refused, not silently half-built
         checker.load()
+
+
+def test_schema_json_lists_the_keys_the_loader_accepts():
+    import json
+
+    from errcheck.resources import builtin_dictionaries
+    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, ENTRY_KEYS
+
+    schema = json.loads((builtin_dictionaries() / "schema.json").read_text(encoding="utf-8"))
+    entry = schema["properties"]["entries"]["items"]["properties"]
+    assert set(entry) == ENTRY_KEYS
+    assert set(schema["properties"]["defaults"]["properties"]) == DEFAULT_KEYS
+    assert tuple(entry["category"]["enum"]) == CATEGORIES
