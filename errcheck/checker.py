@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from .compiler import CompiledRules, default_cache_dir, load_or_compile
+from .compiler import CompiledRules, compile_rules, default_cache_dir, load_or_compile
+from .confusables import Confusables, load_shape_table
+from .variants import VariantOptions
 from .filter import Selection, select
 from .matcher import BACKENDS, DEFAULT_BACKEND
 from .model import Report
@@ -36,6 +38,7 @@ class Checker:
     dictionaries (``builtin=True``) and override shipped rules with the same code.
     ``backend``: ``daachorse`` (default, fastest) or ``pyahocorasick``.
     ``categories`` / ``min_severity``: report only these categories / at least this severity.
+    ``variants``: `VariantOptions` for the generated variants of protected terms.
     ``cache``: keep the compiled automaton on disk (``cache_dir``, default
     ``$ERRCHECK_CACHE_DIR`` or ``~/.cache/errcheck``), keyed by a hash of the dictionaries.
 
@@ -53,6 +56,7 @@ class Checker:
         min_severity: str | None = None,
         cache: bool = True,
         cache_dir: str | Path | None = None,
+        variants: VariantOptions | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (expected one of: {', '.join(BACKENDS)})")
@@ -62,6 +66,7 @@ class Checker:
         paths.extend(Path(p) for p in dictionaries or [])
         self.paths = tuple(paths)
         self.backend = backend
+        self.variant_options = variants or VariantOptions()
         self.selection = Selection(categories, min_severity)
         self._cache_dir = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
         self._compiled: CompiledRules | None = None
@@ -74,11 +79,21 @@ class Checker:
             with self._lock:
                 if self._compiled is None:
                     began = time.perf_counter()
-                    version = fingerprint(self.paths)
-                    compiled, how = load_or_compile(lambda: load_rules(self.paths), version, self.backend, self._cache_dir)
+                    version = fingerprint(self.paths, extra=self.variant_options.cache_key())
+                    compiled, how = load_or_compile(lambda: self._compile(version), version, self.backend, self._cache_dir)
                     self.load_info = {"source": how, "seconds": time.perf_counter() - began, **compiled.stats}
                     self._compiled = compiled
         return self._compiled
+
+    def _compile(self, version: str) -> CompiledRules:
+        rules = load_rules(self.paths)
+        # every shape*.tsv under <dictionaries>/confusables/, shipped and user-supplied
+        shape_tables = [f for p in self.paths for f in sorted((p / "confusables").glob("shape*.tsv"))]
+        confusables = Confusables(
+            common_limit=self.variant_options.common_characters,
+            shape=load_shape_table(*shape_tables),
+        )
+        return compile_rules(rules, self.backend, version, confusables, self.variant_options)
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -16,24 +16,27 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from ._version import __version__
 from .matcher import Matcher, build_matcher, load_matcher
+from .confusables import Confusables
 from .normalize import FOLD_TABLE, pattern_variants
 from .rules import Rule
+from .variants import CLOSE_QUOTE, OPEN_QUOTE, VariantOptions, VariantStats, drop_reason, generate
 
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout below changes, so old caches are ignored.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What a matched pattern means for one rule."""
+class Target(NamedTuple):
+    """What a matched pattern means for one rule. (A named tuple, not a dataclass: there
+    is one per generated variant, and tuples unpickle ~10x faster from the cache.)"""
 
     rule: Rule
     suggestions: tuple[str, ...]
@@ -46,8 +49,9 @@ class Target:
 class CompiledRules:
     rules: tuple[Rule, ...]
     patterns: tuple[str, ...]
-    #: per pattern index: the rules it triggers
-    targets: tuple[tuple[Target, ...], ...]
+    #: per pattern index: what it triggers, as plain ``(rule index, suggestions, kind,
+    #: boundary)`` tuples (they unpickle at C speed; `Target` is made per match)
+    targets: tuple[tuple[tuple, ...], ...]
     #: per pattern index: codes whose findings this pattern suppresses when it covers them
     allow: tuple[frozenset[str], ...]
     matcher: Matcher
@@ -61,7 +65,18 @@ class CompiledRules:
         return self.matcher.backend
 
 
-def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> CompiledRules:
+#: in an allow set, this code suppresses every generated (protected-term) candidate
+ANY_VARIANT = "*"
+
+
+def compile_rules(
+    rules: Sequence[Rule],
+    backend: str,
+    version: str,
+    confusables: Confusables | None = None,
+    options: VariantOptions | None = None,
+) -> CompiledRules:
+    began = time.perf_counter()
     index: dict[str, int] = {}
     patterns: list[str] = []
     targets: list[list[Target]] = []
@@ -89,14 +104,18 @@ def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> Compiled
         allow.append(set())
     fold_marks = len(patterns)
 
+    rule_index = {id(rule): i for i, rule in enumerate(rules)}
     for rule in rules:
         for wrong in rule.wrong:
-            target = Target(rule, rule.right, boundary=rule.checks_boundary(wrong))
+            target = (rule_index[id(rule)], rule.right, "listed", rule.checks_boundary(wrong))
             for i in slots(wrong):
                 targets[i].append(target)
         for phrase in rule.allow:
             for i in slots(phrase):
                 allow[i].add(rule.code)
+
+    variant_stats = _add_protected_terms(rules, rule_index, slots, targets, allow, confusables or Confusables(),
+                                         options or VariantOptions())
     matcher = build_matcher(patterns, backend)
     return CompiledRules(
         rules=tuple(rules),
@@ -106,8 +125,53 @@ def compile_rules(rules: Sequence[Rule], backend: str, version: str) -> Compiled
         matcher=matcher,
         version=version,
         fold_marks=fold_marks,
-        stats={"rules": len(rules), "patterns": len(patterns) - fold_marks},
+        stats={
+            "rules": len(rules),
+            "patterns": len(patterns) - fold_marks,
+            "build_seconds": round(time.perf_counter() - began, 3),
+            "variants": variant_stats.as_dict(),
+        },
     )
+
+
+def _add_protected_terms(rules, rule_index, slots, targets, allow, confusables: Confusables,
+                         options: VariantOptions) -> VariantStats:
+    """Generate, guard and register the variants of every protected term."""
+    stats = VariantStats()
+    terms = [r for r in rules if r.term]
+    if not terms:
+        return stats
+    protected = {r.term for r in terms} | {right for r in rules for right in r.right}
+    candidates: list[tuple[str, str, Rule]] = []
+    for rule in terms:
+        stats.terms += 1
+        for variant, (kind, reason) in generate(rule.term, confusables, options, rule.segments, rule.quoted).items():
+            stats.generated[kind] += 1
+            reason = reason or drop_reason(variant, rule.term, kind, options, protected)
+            if reason:
+                stats.dropped[reason] += 1
+            else:
+                candidates.append((variant, kind, rule))
+    # a variant that occurs inside a correctly written protected term would fire on it
+    unique = sorted({v for v, _, _ in candidates})
+    probe = build_matcher(unique, "daachorse")
+    inside = {unique[i] for term in protected for _, _, i in probe.find_all(term) if unique[i] != term}
+    for variant, kind, rule in candidates:
+        if variant in inside:
+            stats.dropped["inside-a-protected-term"] += 1
+            continue
+        stats.kept[kind] += 1
+        suggestion = OPEN_QUOTE + rule.term + CLOSE_QUOTE if kind == "quote" else rule.term
+        # a generated variant is a guess: always make sure no dictionary word of the
+        # surrounding text straddles its edges (人民币经济 is not 民营经济 misspelt)
+        target = (rule_index[id(rule)], (suggestion,), kind, True)
+        for i in slots(variant):
+            targets[i].append(target)
+    # a correctly written term suppresses variant candidates it covers (党的二十届 ... )
+    for term in sorted(protected):
+        for i in slots(term):
+            allow[i].add(ANY_VARIANT)
+    return stats
 
 
 def default_cache_dir() -> Path:
@@ -128,9 +192,10 @@ def load_or_compile(
     backend: str,
     cache_dir: Path | None,
 ) -> tuple[CompiledRules, str]:
+    """``load()`` returns the compiled rules when the cache misses."""
     """Return the compiled rules and how they were obtained (``cache`` or ``built``).
 
-    ``load`` is called to load the rules only when the cache misses. A cache that cannot
+    ``load`` is called to load and compile the rules only when the cache misses. A cache that cannot
     be read or written is ignored (logged), never fatal.
     """
     path = _cache_path(cache_dir, version, backend) if cache_dir else None
@@ -151,7 +216,7 @@ def load_or_compile(
             return compiled, "cache"
         except Exception as exc:  # a stale or corrupt cache is rebuilt
             log.warning("ignoring unreadable rule cache %s: %s", path, exc)
-    compiled = compile_rules(load(), backend, version)
+    compiled = load()
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

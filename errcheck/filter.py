@@ -16,13 +16,14 @@ Per-candidate work only, each looking at a small window around the candidate:
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .compiler import CompiledRules, Target
+from .compiler import ANY_VARIANT, CompiledRules, Target
 from .model import Severity
 from .rules import CATEGORIES
 
@@ -30,7 +31,7 @@ from .rules import CATEGORIES
 WINDOW = 6
 #: a straddling token must be at least this frequent in jieba's dictionary to count as a
 #: word that explains the text better than the error does
-STRADDLE_MIN_FREQ = 20
+STRADDLE_MIN_FREQ = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +118,25 @@ def crosses_word_boundary(text: str, start: int, end: int) -> bool:
 def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
     """Turn raw ``(start, end, pattern)`` matches into resolved, non-overlapping candidates."""
     targets = compiled.targets
+    rules = compiled.rules
     allow = compiled.allow
     candidates: list[Candidate] = []
     allows: list[tuple[int, int, frozenset[str]]] = []
     for start, end, index in matches:
         if allow[index]:
             allows.append((start, end, allow[index]))
-        for target in targets[index]:
-            if selection.accepts(target):
-                candidates.append(Candidate(start, end, target))
+        for rule_i, suggestions, kind, boundary in targets[index]:
+            rule = rules[rule_i]
+            if selection.accepts_rule(rule):
+                candidates.append(Candidate(start, end, Target(rule, suggestions, kind, boundary)))
     if not candidates:
         return []
+    allows.sort(key=lambda a: a[0])
+    allow_starts = [a[0] for a in allows]
+    longest_allow = max((end - start for start, end, _ in allows), default=0)
     kept = []
     for cand in candidates:
-        code = cand.target.rule.code
-        if any(a_start <= cand.start and cand.end <= a_end and code in codes for a_start, a_end, codes in allows):
+        if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
         if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end):
             continue
@@ -139,17 +144,42 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
     return resolve_overlaps(kept)
 
 
+def _allowed(cand: Candidate, allows, allow_starts: list[int], longest: int) -> bool:
+    """Whether an allow-phrase match covering ``cand`` suppresses it. Only allow matches
+    starting in [cand.end - longest, cand.start] can cover it: a bisected slice, so the
+    cost does not grow with the number of allow matches in the document."""
+    code = cand.target.rule.code
+    generated = cand.target.kind != "listed"
+    lo = bisect.bisect_left(allow_starts, cand.end - longest)
+    hi = bisect.bisect_right(allow_starts, cand.start)
+    for a_start, a_end, codes in allows[lo:hi]:
+        if a_end >= cand.end and (code in codes or (generated and ANY_VARIANT in codes)):
+            return True
+    return False
+
+
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Leftmost-longest: keep the earliest start, the longest at equal starts; ties go to
+    """Leftmost-longest, in two tiers: curated (listed) candidates first, then generated
+    variants of protected terms fill the gaps they leave. So a listed error is reported
+    with its own rule even inside a longer generated variant. Within a tier, ties go to
     the more severe rule, then the lower code, so the choice never depends on order."""
-    ordered = sorted(
-        candidates,
-        key=lambda c: (c.start, -(c.end - c.start), -c.target.rule.severity, c.target.rule.code),
-    )
-    result: list[Candidate] = []
-    last_end = -1
-    for cand in ordered:
-        if cand.start >= last_end:
-            result.append(cand)
-            last_end = cand.end
-    return result
+    chosen: list[Candidate] = []
+    for tier in (True, False):
+        ordered = sorted(
+            (c for c in candidates if (c.target.kind == "listed") is tier),
+            key=lambda c: (c.start, -(c.end - c.start), -c.target.rule.severity, c.target.rule.code),
+        )
+        taken = sorted((c.start, c.end) for c in chosen)
+        last_end = -1
+        for cand in ordered:
+            if cand.start >= last_end and not _overlaps(taken, cand.start, cand.end):
+                chosen.append(cand)
+                last_end = cand.end
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any of the sorted, disjoint ``spans``."""
+    i = bisect.bisect_left(spans, (end, end))
+    return i > 0 and spans[i - 1][1] > start

@@ -1,53 +1,112 @@
 """The visible article text of an HTML page, with a map back to the HTML source.
 
-Standard library only (`html.parser`), so any front-end can use it (batch scanning, the
-web service)::
+Standard library only (`html.parser`), no dependency on FastAPI, so any front-end can use
+it (the web service's ``{"html": ...}`` requests and file upload, batch scanning)::
 
-    >>> text, to_source = extract("<nav>首页</nav><p>推进京津&#32764;协同</p>")
-    >>> text
+    >>> doc = extract("<nav>首页</nav><p>推进京津&#32764;协同</p><script>var a='京津翼'</script>")
+    >>> doc.text
     '推进京津翼协同\\n'
-    >>> to_source(2), to_source(5, end=True)     # 京津翼 → its span in the source
+    >>> doc.source_span(2, 5)        # 京津翼 in the text → its characters in the HTML source
     (18, 28)
 
 What is text: character data outside ``script style noscript template head nav header
-footer`` and outside elements marked ``hidden``, ``aria-hidden="true"`` or
-``role="navigation"`` (menus, site banners and footers are not the article). Comments,
-doctypes and attribute values are ignored. Character references are decoded; each decoded
-character maps to the whole reference. Block elements (``p div br li h1``...) start a new
-line and table cells are separated by a tab, so words of neighbouring blocks never run
-together; those inserted characters map to the tag that caused them. Source line breaks
-*between two Chinese characters* are dropped, as a browser renders them (CSS Text
-segment-break rule), so a sentence wrapped in the source is still matched as one; other
-whitespace is kept verbatim.
+footer iframe object svg select`` and outside elements marked ``hidden``,
+``aria-hidden="true"`` or ``role="navigation"`` (or ``banner``, ``contentinfo``): menus,
+site banners and footers are not the article. ``<head>`` ends at ``</head>`` or, as in a
+browser, at the first element that cannot be in it (``<body>``, ``<p>``, ``<div>``...).
+Comments, doctypes, processing instructions and attribute values are ignored.
 
-Offsets are code points, half-open, like `errcheck.Finding`: for a finding
-``[start, end)`` in the text, the source span is ``[to_source(start), to_source(end,
-end=True))``.
+Character references (``&amp;`` ``&#20892;`` ``&nbsp;``) are decoded; each decoded
+character maps to the whole reference in the source; an unknown name such as ``&foo;``
+stays as written. Block elements (``p div br li h1 tr``...) start a new line and table
+cells are separated by a tab, so words of neighbouring blocks never run together into a
+false match; those inserted characters map to the position of the tag that caused them (a
+zero-width source span). Source line breaks *between two Chinese characters* are dropped,
+as a browser renders them (CSS Text segment-break rule), so a sentence wrapped in the
+source is still matched as one; whitespace-only data at the start of a line (indentation
+between blocks) is dropped; other whitespace is kept verbatim.
+
+All offsets are in Unicode code points, half-open, like `errcheck.Finding`: for a finding
+``[start, end)`` in ``doc.text``, ``doc.source_span(start, end)`` is its span in the source.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
-from typing import Callable
 
-__all__ = ["extract", "SKIPPED", "BLOCKS"]
+__all__ = ["HtmlText", "extract", "SKIPPED", "BLOCKS"]
 
 #: elements whose content is never article text
 SKIPPED = frozenset("script style noscript template head nav header footer iframe object svg select".split())
 #: elements that start and end a line of visible text
 BLOCKS = frozenset(
-    """address article aside blockquote body br caption center dd details dialog div dl dt
-    fieldset figcaption figure form h1 h2 h3 h4 h5 h6 hgroup hr html li main menu ol option p
-    pre section summary table tbody tfoot thead title tr ul""".split()
+    """address article aside blockquote body br caption center dd details dialog dir div dl
+    dt fieldset figcaption figure form h1 h2 h3 h4 h5 h6 hgroup hr html li main menu ol
+    option p pre section summary table tbody tfoot thead title tr ul""".split()
 )
 CELLS = frozenset({"td", "th"})
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_CHARREF = re.compile(r"&(#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[a-zA-Z][a-zA-Z0-9]*;?)")
+#: elements that may appear in ``<head>``; any other start tag implicitly closes it, except
+#: inside ``HEAD_RAW`` ones (text, or content that is not rendered there)
+HEAD_CONTENT = frozenset("base basefont bgsound link meta noscript script style template title".split())
+HEAD_RAW = frozenset({"noscript", "template", "title"})
+_CHARREF = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z][-.a-zA-Z0-9]*);?")
 _WRAP = re.compile(r"[ \t\r\f]*\n\s*")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    """The visible text of an HTML document and the way back to the source.
+
+    ``segments`` is a sorted tuple of ``(text_start, text_end, src_start, src_end)``
+    pieces that cover ``text`` without gaps. A piece is either verbatim (equal lengths,
+    mapped 1:1) or atomic (a character reference or an inserted line break: every
+    offset inside maps to the whole source span).
+    """
+
+    text: str
+    source: str
+    segments: tuple[tuple[int, int, int, int], ...]
+    _starts: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", [seg[0] for seg in self.segments])
+
+    def source_offset(self, offset: int, *, end: bool = False) -> int:
+        """Source position of a text position: where character ``offset`` starts in the
+        source, or with ``end=True`` where character ``offset - 1`` ends (the end of a
+        half-open span). Offsets are clamped to ``[0, len(text)]``; past the last
+        character both give the end of the last rendered piece (0 for an empty text)."""
+        if not self.segments:
+            return 0
+        offset = min(max(offset, 0), len(self.text))
+        if end and offset > 0:
+            t_start, t_end, s_start, s_end = self._segment(offset - 1)
+            if t_end - t_start == s_end - s_start:
+                return s_start + (offset - t_start)
+            return s_end
+        if offset == len(self.text):
+            return self.segments[-1][3]
+        t_start, t_end, s_start, s_end = self._segment(offset)
+        if t_end - t_start == s_end - s_start:
+            return s_start + (offset - t_start)
+        return s_start
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The half-open source span ``[s, e)`` that renders as ``text[start:end]``."""
+        if end <= start:
+            pos = self.source_offset(start)
+            return pos, pos
+        return self.source_offset(start), self.source_offset(end, end=True)
+
+    def _segment(self, offset: int) -> tuple[int, int, int, int]:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self.segments[max(i, 0)]
 
 
 def _hidden(tag: str, attrs) -> bool:
@@ -76,6 +135,7 @@ class _Extractor(HTMLParser):
         self.last = "\n"
         self.skip_tag: str | None = None  # the element being skipped, and its nesting depth
         self.skip_depth = 0
+        self.head_raw = 0  # depth of HEAD_RAW elements while skipping <head>
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -96,9 +156,13 @@ class _Extractor(HTMLParser):
 
     # --- events ----------------------------------------------------------------------
     def handle_starttag(self, tag, attrs) -> None:
+        if self.skip_tag == "head" and not self.head_raw and tag not in HEAD_CONTENT:
+            self.skip_tag = None  # the end tag of <head> is optional: <body>, <p>... close it
         if self.skip_tag:
             if tag == self.skip_tag and tag not in VOID:
                 self.skip_depth += 1
+            elif tag in HEAD_RAW and self.skip_tag == "head":
+                self.head_raw += 1
             return
         if tag not in VOID and _hidden(tag, attrs):
             self.skip_tag, self.skip_depth = tag, 1
@@ -117,7 +181,9 @@ class _Extractor(HTMLParser):
             if tag == self.skip_tag:
                 self.skip_depth -= 1
                 if self.skip_depth == 0:
-                    self.skip_tag = None
+                    self.skip_tag, self.head_raw = None, 0
+            elif tag in HEAD_RAW and self.head_raw:
+                self.head_raw -= 1
             return
         if tag in BLOCKS:
             self._break()
@@ -140,55 +206,37 @@ class _Extractor(HTMLParser):
                 pos = m.end()
         self._emit(data[pos:], start + pos, start + len(data))
 
-    def _reference(self, decoded: str) -> None:
+    def _reference(self) -> None:
         if self.skip_tag:
             return
         start = self._pos()
         m = _CHARREF.match(self.source, start)
-        end = m.end() if m else start
-        for ch in decoded:
-            self._emit(ch, start, end)
+        if not m:  # not expected: html.parser only reports what the pattern matches
+            return
+        raw = m.group(0)
+        decoded = unescape(raw)
+        if decoded == raw:  # an unknown name such as &foo; stays as written, mapped 1:1
+            self._emit(raw, start, m.end())
+        else:
+            for ch in decoded:  # nearly always one character
+                self._emit(ch, start, m.end())
 
     def handle_entityref(self, name) -> None:
-        if self.skip_tag:
-            return
-        m = _CHARREF.match(self.source, self._pos())
-        raw = m.group(0) if m else f"&{name};"
-        self._reference(unescape(raw if raw.endswith(";") else raw + ";"))
+        self._reference()
 
     def handle_charref(self, name) -> None:
-        self._reference(unescape(f"&#{name};"))
+        self._reference()
 
-    def unknown_decl(self, data) -> None:  # <![CDATA[...]]>
+    def unknown_decl(self, data) -> None:  # <![CDATA[...]]> outside foreign content
         pass
 
 
-def extract(html: str) -> tuple[str, Callable[..., int]]:
-    """Return ``(text, to_source)`` for an HTML page or fragment.
-
-    ``to_source(offset)`` is the source position where text character ``offset`` starts
-    (``len(html)`` past the end); ``to_source(offset, end=True)`` is the source position
-    just after character ``offset - 1``, i.e. the end of a half-open span.
-    """
+def extract(html: str) -> HtmlText:
+    """Parse ``html`` (a whole page or a fragment) and return its visible article text
+    with the map back to the source (`HtmlText.source_span`, `HtmlText.source_offset`)."""
     if not isinstance(html, str):
         raise TypeError(f"html must be str, not {type(html).__name__}")
     parser = _Extractor(html)
     parser.feed(html)
     parser.close()
-    text = "".join(parser.parts)
-    segments = parser.segments
-    starts = [seg[0] for seg in segments]
-    size = len(html)
-
-    def to_source(offset: int, *, end: bool = False) -> int:
-        if end:
-            if offset <= 0 or not segments:
-                return to_source(0) if segments else 0
-            t0, t1, s0, s1 = segments[bisect.bisect_right(starts, offset - 1) - 1]
-            return s0 + (offset - t0) if t1 - t0 == s1 - s0 else s1
-        if offset >= len(text) or not segments:
-            return size
-        t0, t1, s0, s1 = segments[bisect.bisect_right(starts, max(offset, 0)) - 1]
-        return s0 + (offset - t0) if t1 - t0 == s1 - s0 else s0
-
-    return text, to_source
+    return HtmlText("".join(parser.parts), html, tuple(parser.segments))

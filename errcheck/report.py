@@ -5,6 +5,7 @@ from __future__ import annotations
 from .filter import Candidate
 from .model import Finding, Report
 from .normalize import Normalized
+from .variants import KIND_LABELS
 
 #: characters of the original text shown on each side of a finding in ``context``
 CONTEXT = 12
@@ -56,7 +57,7 @@ def build_report(normalized: Normalized, candidates: list[Candidate], version: s
                     code=rule.code,
                     category=rule.category,
                     severity=rule.severity,
-                    message=rule.format_message(matched),
+                    message=rule.format_message(matched, KIND_LABELS.get(cand.target.kind, cand.target.kind)),
                     source=rule.source,
                     context=context,
                     kind=cand.target.kind,

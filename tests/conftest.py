@@ -4,13 +4,25 @@ import errcheck
 from errcheck.resources import builtin_dictionaries
 from errcheck.rules import load_rules
 
-SEED_SENTENCE = "县医保局将京津冀写成京津翼，截止目前已整改，名族团结，党的二十精神"
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    """One compiled-rules cache for the whole run: the shipped rule set is built once
+    (about 20 s cold) and every later Checker on it loads the cache."""
+    import os
+
+    old = os.environ.get("ERRCHECK_CACHE_DIR")
+    os.environ["ERRCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("errcheck-cache"))
+    yield
+    if old is None:
+        os.environ.pop("ERRCHECK_CACHE_DIR", None)
+    else:
+        os.environ["ERRCHECK_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="session")
-def checker(tmp_path_factory):
-    """The shipped rule set, compiled into a private cache directory."""
-    c = errcheck.Checker(cache_dir=tmp_path_factory.mktemp("cache"))
+def checker(_session_cache):
+    """The shipped rule set."""
+    c = errcheck.Checker()
     c.load()
     return c
 

@@ -10,7 +10,7 @@ import pytest
 
 from errcheck.cli import main
 
-from conftest import SEED_SENTENCE
+from seed_cases import SEED_SENTENCE
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "draft.txt"
 

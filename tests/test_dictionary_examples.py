@@ -28,10 +28,13 @@ def test_good_example_is_quiet(checker, rule, example):
 
 
 def test_every_rule_has_examples_and_source():
+    """Listed pairs carry their own bad examples; protected terms get generated ones
+    (tests/test_protected_terms.py)."""
     assert RULES, "no shipped rules"
     for rule in RULES:
-        assert rule.bad_examples, rule.code
         assert rule.source.strip(), rule.code
+        if rule.term is None:
+            assert rule.bad_examples, rule.code
 
 
 def test_right_forms_trigger_nothing(checker):

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import errcheck
 from errcheck.normalize import INVISIBLE
 
-from conftest import SEED_SENTENCE
+from seed_cases import SEED_SENTENCE
 
 # text biased towards the shipped wrong forms, so findings actually occur
 FRAGMENTS = ["京津翼", "截止目前", "名族", "党的二十精神", "著名族群", "最后“一公里”", "共度难关", "，", "\n", "ＡＢ", "\u200b", "\ufeff", "\x00", "\r\n", "\U0001f600", "历行节约"]

@@ -120,10 +120,11 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     import json
 
     from errcheck.resources import builtin_dictionaries
-    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, ENTRY_KEYS
+    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, ENTRY_KEYS, TERM_KEYS
 
     schema = json.loads((builtin_dictionaries() / "schema.json").read_text(encoding="utf-8"))
     entry = schema["properties"]["entries"]["items"]["properties"]
     assert set(entry) == ENTRY_KEYS
     assert set(schema["properties"]["defaults"]["properties"]) == DEFAULT_KEYS
     assert tuple(entry["category"]["enum"]) == CATEGORIES
+    assert set(schema["properties"]["terms"]["items"]["properties"]) == TERM_KEYS

@@ -1,0 +1,152 @@
+"""Which characters are confused with which: sound (pinyin) and shape tables.
+
+Used only at compile time, to generate the variants of protected terms; nothing here runs
+on the hot path. Sources:
+
+* readings: ``pypinyin.pinyin_dict`` (every reading of every heteronym, tones dropped);
+* word and character frequencies: jieba's bundled ``dict.txt`` (word counts);
+* look-alike characters: ``dictionaries/confusables/shape.tsv``, built reproducibly by
+  ``tools/build_shape_table.py`` (see ``dictionaries/confusables/README.md``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+#: initials and finals confused in many regional accents (configurable per checker)
+NEAR_HOMOPHONE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l"),
+    ("ang", "an"), ("eng", "en"), ("ing", "in"), ("iang", "ian"), ("uang", "uan"),
+)
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w")
+
+
+def toneless(reading: str) -> str:
+    """``lǜ`` → ``lv``, ``zhōng`` → ``zhong``."""
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_syllable(syllable: str) -> tuple[str, str]:
+    for initial in _INITIALS:
+        if syllable.startswith(initial) and len(syllable) > len(initial):
+            return initial, syllable[len(initial) :]
+    return "", syllable
+
+
+def near_syllables(syllable: str, pairs=NEAR_HOMOPHONE_PAIRS) -> set[str]:
+    """Syllables one confusable initial or final away from ``syllable``."""
+    initial, final = split_syllable(syllable)
+    out = set()
+    for a, b in pairs:
+        for x, y in ((a, b), (b, a)):
+            if initial == x:
+                out.add(y + final)
+            if final == x:
+                out.add(initial + y)
+    out.discard(syllable)
+    return out
+
+
+@cache
+def jieba_frequencies() -> dict[str, int]:
+    """Word → count from jieba's bundled dictionary (read directly; no tokenizer)."""
+    import jieba
+
+    freq: dict[str, int] = {}
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ")
+            if len(parts) >= 2:
+                freq[parts[0]] = int(parts[1])
+    return freq
+
+
+@cache
+def character_frequencies() -> dict[str, int]:
+    """Character → summed count of the jieba words it occurs in."""
+    counts: dict[str, int] = defaultdict(int)
+    for word, n in jieba_frequencies().items():
+        for ch in word:
+            if "\u4e00" <= ch <= "\u9fff":
+                counts[ch] += n
+    return dict(counts)
+
+
+@cache
+def common_characters(limit: int) -> frozenset[str]:
+    """The ``limit`` most frequent CJK characters (substitutes are drawn from these only:
+    an error is made with a character the writer knows, not with a rare one)."""
+    ranked = sorted(character_frequencies().items(), key=lambda kv: (-kv[1], kv[0]))
+    return frozenset(ch for ch, _ in ranked[:limit])
+
+
+@cache
+def _readings() -> dict[str, frozenset[str]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {chr(cp): frozenset(toneless(r) for r in readings.split(",")) for cp, readings in pinyin_dict.items()}
+
+
+def readings(ch: str) -> frozenset[str]:
+    return _readings().get(ch, frozenset())
+
+
+@cache
+def _by_syllable(limit: int) -> dict[str, tuple[str, ...]]:
+    common = common_characters(limit)
+    index: dict[str, list[str]] = defaultdict(list)
+    for ch in sorted(common):
+        for syllable in readings(ch):
+            index[syllable].append(ch)
+    return {s: tuple(chars) for s, chars in index.items()}
+
+
+def load_shape_table(*paths: Path) -> dict[str, tuple[str, ...]]:
+    """Merge ``char<TAB>c1,c2,...`` files (``#`` starts a comment); made symmetric."""
+    table: dict[str, list[str]] = defaultdict(list)
+    lines = [line for path in paths if path.is_file() for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        ch, _, similar = line.partition("\t")
+        for other in similar.split(","):
+            other = other.strip()
+            if other and other != ch:
+                if other not in table[ch]:
+                    table[ch].append(other)
+                if ch not in table[other]:
+                    table[other].append(ch)
+    return {ch: tuple(v) for ch, v in table.items()}
+
+
+@dataclass(frozen=True)
+class Confusables:
+    """Sound and shape neighbours of characters, restricted to common characters."""
+
+    common_limit: int = 3500
+    near_pairs: tuple[tuple[str, str], ...] = NEAR_HOMOPHONE_PAIRS
+    shape: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def homophones(self, ch: str) -> set[str]:
+        index = _by_syllable(self.common_limit)
+        out = {c for s in readings(ch) for c in index.get(s, ())}
+        out.discard(ch)
+        return out
+
+    def near_homophones(self, ch: str) -> set[str]:
+        index = _by_syllable(self.common_limit)
+        own = readings(ch)
+        near = {n for s in own for n in near_syllables(s, self.near_pairs)} - own
+        out = {c for s in near for c in index.get(s, ())}
+        out.discard(ch)
+        return out - self.homophones(ch)
+
+    def look_alikes(self, ch: str) -> set[str]:
+        return set(self.shape.get(ch, ()))

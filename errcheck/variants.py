@@ -1,0 +1,176 @@
+"""Generate the likely misspellings of protected terms, at compile time.
+
+A protected term (规范表述, official name, fixed collocation) is usually broken in one of a
+few ways: one character replaced by a homophone (截至目前 → 截止目前), a near-homophone
+(z/zh, n/l, an/ang ...), a look-alike (京津冀 → 京津翼, 自然资源 → 自热资源), one
+character missing (党的二十大精神 → 党的二十精神) or doubled/inserted, two words swapped
+(落实全面从严治党 → 全面落实从严治党), or the quote marks moved inside the quoted term
+(“最后一公里” → 最后“一公里”). `generate` produces those variants; `guard` drops the
+ones that are themselves legitimate, and says why, so the numbers can be reported.
+
+Every kept variant becomes a pattern of the one automaton, pointing back at its term.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .confusables import Confusables, jieba_frequencies
+
+KINDS = ("homophone", "near-homophone", "shape", "missing", "extra", "order", "quote")
+KIND_LABELS = {
+    "listed": "词典所列",
+    "homophone": "同音字",
+    "near-homophone": "近音字",
+    "shape": "形近字",
+    "missing": "漏字",
+    "extra": "多字",
+    "order": "语序颠倒",
+    "quote": "引号位置",
+}
+OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+
+
+@dataclass(frozen=True)
+class VariantOptions:
+    """What to generate and how strictly to guard it."""
+
+    kinds: frozenset[str] = frozenset(KINDS)
+    #: characters commonly inserted by mistake *inside* a word of a term
+    insertions: tuple[str, ...] = ("的",)
+    #: variants shorter than this are never generated (two characters match everywhere)
+    min_length: int = 3
+    #: a variant that is a jieba word at least this frequent, and not rare compared with
+    #: the term (``rare_ratio``), is a legitimate word, not an error
+    common_word_min: int = 5
+    rare_ratio: float = 0.01
+    common_characters: int = 3500
+
+    def cache_key(self) -> str:
+        """A stable text form (no set ordering) for the compiled-rules cache key."""
+        return repr((sorted(self.kinds), self.insertions, self.min_length, self.common_word_min,
+                     self.rare_ratio, self.common_characters))
+
+
+@dataclass
+class VariantStats:
+    terms: int = 0
+    generated: Counter = field(default_factory=Counter)  # by kind
+    dropped: Counter = field(default_factory=Counter)  # by reason
+    kept: Counter = field(default_factory=Counter)  # by kind
+
+    def as_dict(self) -> dict:
+        return {
+            "terms": self.terms,
+            "generated": sum(self.generated.values()),
+            "generated_by_kind": dict(sorted(self.generated.items())),
+            "dropped": sum(self.dropped.values()),
+            "dropped_by_reason": dict(sorted(self.dropped.items())),
+            "kept": sum(self.kept.values()),
+            "kept_by_kind": dict(sorted(self.kept.items())),
+        }
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def word_spans(term: str) -> list[tuple[int, int]]:
+    """jieba's word segmentation of ``term`` (dictionary words only, no HMM guessing)."""
+    from .filter import SEGMENTER
+
+    spans, pos = [], 0
+    for word in SEGMENTER.tokenizer().cut(term, HMM=False):
+        spans.append((pos, pos + len(word)))
+        pos += len(word)
+    return spans
+
+
+def generate(term: str, confusables: Confusables, options: VariantOptions,
+             segments: tuple[str, ...] = (), quoted: bool = False) -> dict[str, tuple[str, str | None]]:
+    """Variant → (kind, reason to drop it or None) for one term.
+
+    The first kind that produces a variant names it. Guards that need to know *where* the
+    term was altered are applied here (see `drop_reason` for the others):
+
+    * ``real-word``: a substitution that turns a word of the term into another common
+      word (政治生态 → 整治生态) reads as legitimate prose; such real-word errors are the
+      business of curated pairs (截止目前, 共度难关), not of generated variants;
+    * ``plausible-phrase``: a deletion that removes a whole word, or leaves a word that is
+      still a common word (中国式现代化 → 中国现代化) or creates one at the seam
+      (以人民为中心 → 以人为中心), yields ordinary prose;
+    * duplicates of the first or last character are not generated: the neighbouring word
+      often ends or starts with the same character (健全全面从严治党, 统战部部长).
+    """
+    out: dict[str, tuple[str, str | None]] = {}
+    kinds = options.kinds
+    freq = jieba_frequencies()
+    words = word_spans(term)
+    word_at = {p: (a, b) for a, b in words for p in range(a, b)}
+
+    def common(word: str, compared_with: str = "") -> bool:
+        n = freq.get(word, 0)
+        return n >= options.common_word_min and n >= options.rare_ratio * freq.get(compared_with, 0)
+
+    def add(variant: str, kind: str, reason: str | None = None) -> None:
+        if variant != term and variant not in out:
+            out[variant] = (kind, reason)
+
+    for i, ch in enumerate(term):
+        if not _is_han(ch):
+            continue
+        head, tail = term[:i], term[i + 1 :]
+        a, b = word_at[i]
+        word = term[a:b]
+
+        def substitute(c: str, kind: str) -> None:
+            replaced = word[: i - a] + c + word[i - a + 1 :]
+            add(head + c + tail, kind, "real-word" if len(word) > 1 and common(replaced, word) else None)
+
+        if "homophone" in kinds:
+            for c in sorted(confusables.homophones(ch)):
+                substitute(c, "homophone")
+        if "shape" in kinds:
+            for c in sorted(confusables.look_alikes(ch)):
+                substitute(c, "shape")
+        if "near-homophone" in kinds:
+            for c in sorted(confusables.near_homophones(ch)):
+                substitute(c, "near-homophone")
+    if "missing" in kinds:
+        for i in range(1, len(term) - 1):  # first/last removed = a substring of the term
+            a, b = word_at[i]
+            rest = term[a:i] + term[i + 1 : b]
+            seam = term[i - 1] + term[i + 1]
+            plausible = b - a == 1 or common(rest) or common(seam)
+            add(term[:i] + term[i + 1 :], "missing", "plausible-phrase" if plausible else None)
+    if "extra" in kinds:
+        for i in range(1, len(term) - 1):
+            add(term[: i + 1] + term[i] + term[i + 1 :], "extra")
+        inside_word = {p for a, b in words for p in range(a + 1, b)}
+        for p in sorted(inside_word):
+            for ins in options.insertions:
+                add(term[:p] + ins + term[p:], "extra")
+    if "order" in kinds and len(segments) > 1:
+        for i in range(len(segments) - 1):
+            swapped = segments[:i] + (segments[i + 1], segments[i]) + segments[i + 2 :]
+            add("".join(swapped), "order")
+    if quoted and "quote" in kinds:
+        for i in range(1, len(term)):
+            add(term[:i] + OPEN_QUOTE + term[i:] + CLOSE_QUOTE, "quote")
+            add(OPEN_QUOTE + term[:i] + CLOSE_QUOTE + term[i:], "quote")
+    return out
+
+
+def drop_reason(variant: str, term: str, kind: str, options: VariantOptions, protected: set[str]) -> str | None:
+    """Why ``variant`` must not be flagged, or None to keep it (guards on the string)."""
+    core = variant.replace(OPEN_QUOTE, "").replace(CLOSE_QUOTE, "") if kind == "quote" else variant
+    if len(core) < options.min_length:
+        return "too-short"
+    if variant in protected:
+        return "is-a-protected-term"
+    freq = jieba_frequencies()
+    n = freq.get(variant, 0)
+    if n >= options.common_word_min and n >= options.rare_ratio * freq.get(term, 0):
+        return "common-word"
+    return None

@@ -1,0 +1,60 @@
+"""``errcheck serve``: run the web service with uvicorn.
+
+Registered through ``errcheck.cli.COMMAND_MODULES``; FastAPI and uvicorn are imported only
+when the command runs, so ``errcheck check`` never pays for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_commands(subparsers) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="run the HTTP service (web page at /, API under /v1, docs at /docs)",
+        description="Run the errcheck HTTP service. Settings come from ERRCHECK_* environment "
+        "variables (see the README); these flags override host, port and workers.",
+    )
+    serve.add_argument("--host", default=None, help="bind address (default $ERRCHECK_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default $ERRCHECK_PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default $ERRCHECK_WORKERS or 1)")
+    serve.add_argument("--log-level", default=None,
+                       choices=["critical", "error", "warning", "info", "debug", "trace"])
+    serve.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace, out, err) -> int:
+    try:
+        import uvicorn
+
+        from .config import get_settings
+    except ImportError as exc:
+        print(f"errcheck: the service needs its extra: pip install 'errcheck[service]' ({exc})", file=err)
+        return 2
+    from pydantic import ValidationError
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"errcheck: invalid ERRCHECK_* setting: {exc}", file=err)
+        return 2
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    workers = args.workers if args.workers is not None else settings.workers
+    if workers < 1 or not 0 <= port <= 65535:
+        print("errcheck: --workers must be >= 1 and --port in 0..65535", file=err)
+        return 2
+    # with several workers uvicorn imports the factory in each process, which reads the
+    # same ERRCHECK_* environment
+    uvicorn.run(
+        "service.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=args.log_level or settings.log_level,
+        proxy_headers=False,
+        server_header=False,
+    )
+    return 0

@@ -1,0 +1,103 @@
+"""Service settings: environment variables with the ``ERRCHECK_`` prefix (or a ``.env``
+file in the working directory). Every setting is listed in the README; the CLI flags
+of ``errcheck serve`` override host, port and workers.
+
+=============================  ==========================================================
+ERRCHECK_HOST                  bind address (default 127.0.0.1)
+ERRCHECK_PORT                  port (default 8000)
+ERRCHECK_WORKERS               worker processes (default 1)
+ERRCHECK_DICTIONARIES          extra dictionary dirs/files, separated by ``:`` (os.pathsep)
+                               or given as a JSON list; they add to the shipped ones
+ERRCHECK_BUILTIN_DICTIONARIES  use the shipped dictionaries too (default true)
+ERRCHECK_BACKEND               matcher backend: daachorse (default) or pyahocorasick
+ERRCHECK_CACHE_DIR             where compiled rule sets are cached (core setting, read by
+                               the library itself; default ~/.cache/errcheck)
+ERRCHECK_MAX_BODY_BYTES        largest request body accepted, bytes (default 2 MiB) → 413
+ERRCHECK_MAX_TEXT_CHARS        longest text/html of one document, characters (default
+                               200000) → 413
+ERRCHECK_MAX_BATCH_DOCUMENTS   most documents in one batch request (default 100) → 413
+ERRCHECK_INLINE_MAX_CHARS     requests up to this many characters are checked on the
+                               event loop, longer ones in the thread pool (default 20000;
+                               0 = always the thread pool)
+ERRCHECK_API_KEY               when set, /v1/check* and /v1/extract need header
+                               ``X-API-Key: <key>`` (401 missing, 403 wrong)
+ERRCHECK_ADMIN_TOKEN           when set, enables POST /v1/admin/reload with
+                               ``Authorization: Bearer <token>``; unset → 404
+ERRCHECK_CORS_ORIGINS          allowed CORS origins, comma separated or a JSON list
+                               (default none: no CORS headers)
+ERRCHECK_LOG_LEVEL             uvicorn log level (default info)
+=============================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split(value, sep: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return []
+        if value.startswith("["):
+            loaded = json.loads(value)
+            if not isinstance(loaded, list):
+                raise ValueError("expected a JSON list")
+            return [str(v) for v in loaded]
+        return [part.strip() for part in value.split(sep) if part.strip()]
+    return list(value)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ERRCHECK_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    workers: int = Field(1, ge=1)
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
+
+    dictionaries: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    builtin_dictionaries: bool = True
+    backend: Literal["daachorse", "pyahocorasick"] = "daachorse"
+    cache_dir: Path | None = None
+
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+    max_text_chars: int = Field(200_000, ge=1)
+    max_batch_documents: int = Field(100, ge=1)
+    inline_max_chars: int = Field(20_000, ge=0)
+
+    api_key: SecretStr | None = None
+    admin_token: SecretStr | None = None
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("dictionaries", mode="before")
+    @classmethod
+    def _split_paths(cls, value):
+        return _split(value, os.pathsep)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value):
+        return _split(value, ",")
+
+    @field_validator("api_key", "admin_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,90 @@
+"""The application factory: ``create_app(settings=None)``.
+
+    uvicorn --factory service.main:create_app     # or: errcheck serve
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse
+from starlette.staticfiles import StaticFiles
+
+from errcheck import __version__
+
+from . import errors
+from .checking import build_checker
+from .config import Settings, get_settings
+from .deps import require_api_key
+from .middleware import BodyGuard
+from .responses import FastJSONResponse
+from .routers import admin, check, health, rules
+
+log = logging.getLogger("errcheck.service")
+STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """\
+Finds typos (错别字) and serious expression errors (严重表述错误) in Chinese text before it
+is published. Offsets are half-open, in Unicode code points. Every error response has
+the shape `{"error": {"code": "...", "message": "...", "details": [...]}}`.
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings: Settings = app.state.settings
+    app.state.ready = False
+    checker = await run_in_threadpool(build_checker, settings)  # RuleError here stops start-up
+    app.state.checker = checker
+    app.state.ready = True
+    log.info("errcheck service ready: rule set %s, %d rules (%s)", checker.version, len(checker.rules),
+             checker.load_info.get("source"))
+    yield
+    app.state.ready = False
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="errcheck",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=FastJSONResponse,
+    )
+    app.state.settings = settings
+    app.state.checker = None
+    app.state.ready = False
+    app.state.reload_lock = threading.Lock()
+
+    errors.install(app)
+    # the API key guard (and its OpenAPI security scheme) exists only when a key is set
+    guarded = [Depends(require_api_key)] if settings.api_key is not None else []
+    app.include_router(check.router, dependencies=guarded)
+    app.include_router(rules.router)
+    app.include_router(health.router)
+    app.include_router(admin.router, include_in_schema=settings.admin_token is not None)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization", "X-API-Key"],
+            max_age=600,
+        )
+    # outermost: refuse oversized and non-UTF-8 bodies before anything parses them
+    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,119 @@
+"""Pure ASGI middleware that guards request bodies before FastAPI parses them.
+
+* a body larger than ``max_body_bytes`` is refused with 413 — at once when the
+  ``Content-Length`` says so, or as soon as a chunked body goes over the limit;
+* a JSON body (``application/json``, ``*+json`` or no content type) that is not valid
+  UTF-8, or declares another charset, is refused with 400 (RFC 8259: JSON is UTF-8).
+
+The body (at most ``max_body_bytes``) is then replayed to the application.
+"""
+
+from __future__ import annotations
+
+from .errors import error_bytes
+
+_BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
+
+
+def _header(scope, name: bytes) -> bytes | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
+
+
+def _is_json(content_type: bytes | None) -> tuple[bool, str | None]:
+    """Whether the body is to be parsed as JSON, and its declared charset (if any)."""
+    if not content_type:
+        return True, None  # FastAPI parses a body without a content type as JSON
+    parts = content_type.decode("latin-1").split(";")
+    media = parts[0].strip().lower()
+    charset = None
+    for param in parts[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media == "application/json" or media.endswith("+json"), charset
+
+
+class BodyGuard:
+    def __init__(self, app, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def _refuse(self, send, status: int, code: str, message: str) -> None:
+        body = error_bytes(code, message)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] in _BODYLESS:
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_body_bytes
+        declared = _header(scope, b"content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+                if size < 0:
+                    raise ValueError
+            except ValueError:
+                await self._refuse(send, 400, "bad_request", "invalid Content-Length header")
+                return
+            if size > limit:
+                await self._refuse(
+                    send, 413, "payload_too_large", f"request body of {size} bytes exceeds the limit of {limit} bytes"
+                )
+                return
+        chunks = []
+        total = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            total += len(chunk)
+            if total > limit:
+                await self._refuse(
+                    send, 413, "payload_too_large", f"request body exceeds the limit of {limit} bytes"
+                )
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        is_json, charset = _is_json(_header(scope, b"content-type"))
+        if is_json and body:
+            if charset not in (None, "utf-8", "utf8"):
+                await self._refuse(
+                    send, 400, "invalid_encoding", f"JSON bodies must be UTF-8; charset={charset} is not supported"
+                )
+                return
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                await self._refuse(
+                    send, 400, "invalid_encoding", f"request body is not valid UTF-8 (invalid byte at offset {exc.start})"
+                )
+                return
+
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

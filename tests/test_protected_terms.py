@@ -1,0 +1,134 @@
+"""Protected terms: generated variants are caught, correct terms are quiet (issue: errors
+nobody listed). The variants come from the compiled table itself, so every kind the
+generator keeps is exercised end to end through the filters."""
+
+from collections import defaultdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from errcheck.variants import KINDS, VariantOptions, generate
+from errcheck.confusables import Confusables
+
+CONTEXTS = [("据悉，", "。"), ("", "，"), ("会议强调：", "！"), ("（", "）")]
+
+
+@pytest.fixture(scope="module")
+def variants_by_kind(checker):
+    """kind -> [(variant, rule)] for every kept variant in the compiled rule set."""
+    compiled = checker.load()
+    out = defaultdict(list)
+    for pattern, targets in zip(compiled.patterns, compiled.targets):
+        for rule_i, suggestions, kind, _ in targets:
+            rule = compiled.rules[rule_i]
+            if kind != "listed" and rule.term:
+                out[kind].append((pattern, rule, suggestions[0]))
+    return out
+
+
+def test_every_kind_is_generated(checker, variants_by_kind):
+    assert set(variants_by_kind) == set(KINDS)
+    stats = checker.load_info["variants"]
+    # terms contain no width-sensitive punctuation, so each kept variant is one pattern
+    assert stats["kept"] == sum(len(v) for v in variants_by_kind.values())
+    assert stats["generated"] == stats["kept"] + stats["dropped"]
+    assert set(stats["dropped_by_reason"]) <= {"too-short", "is-a-protected-term", "common-word", "real-word",
+                                               "plausible-phrase", "inside-a-protected-term"}
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(kind=st.sampled_from(KINDS), pick=st.integers(min_value=0), context=st.sampled_from(CONTEXTS))
+def test_injected_variant_is_found_with_term_and_kind(checker, variants_by_kind, kind, pick, context):
+    variant, rule, suggestion = variants_by_kind[kind][pick % len(variants_by_kind[kind])]
+    before, after = context
+    text = before + variant + after
+    findings = checker.check(text).findings
+    spans = [(f.start, f.end) for f in findings]
+    assert (len(before), len(before) + len(variant)) in spans, (text, [(f.text, f.code) for f in findings])
+    (f,) = [f for f in findings if f.start == len(before)]
+    if f.kind == "listed":  # a curated pair for the same error takes precedence
+        return
+    assert f.text == variant
+    assert f.suggestions[0] == suggestion
+    assert suggestion.strip("“”") == rule.term
+    assert f.code == rule.code or f.suggestions[0].strip("“”") == rule.term
+    assert f.kind in KINDS
+
+
+@SETTINGS
+@given(pick=st.integers(min_value=0), context=st.sampled_from(CONTEXTS))
+def test_correct_term_in_clean_text_is_quiet(checker, pick, context):
+    terms = [r for r in checker.rules if r.term]
+    rule = terms[pick % len(terms)]
+    term = f"“{rule.term}”" if rule.quoted else rule.term
+    text = context[0] + term + context[1]
+    assert [(f.text, f.code) for f in checker.check(text).findings] == []
+
+
+def test_every_correct_term_is_quiet(checker):
+    for rule in checker.rules:
+        if rule.term:
+            findings = checker.check("据悉，" + rule.term + "。").findings
+            assert not findings, (rule.code, rule.term, [(f.text, f.code) for f in findings])
+
+
+@pytest.mark.parametrize(
+    "term, variant, kind",
+    [
+        ("京津冀", "京津翼", "shape"),
+        ("自然资源", "自热资源", "shape"),
+        ("厉行节约", "历行节约", "homophone"),  # 历/厉 are both lì (and look alike)
+        ("落实全面从严治党", "全面落实从严治党", "order"),
+        ("最后一公里", "最后“一公里”", "quote"),
+        ("截至目前", "截止目前", "homophone"),
+    ],
+)
+def test_seed_cases_are_generated_from_their_terms(checker, term, variant, kind):
+    rule = next(r for r in checker.rules if r.term == term)
+    confusables = Confusables(shape=_shape(checker))
+    generated = generate(term, confusables, VariantOptions(), rule.segments, rule.quoted)
+    assert generated[variant][0] == kind
+
+
+def _shape(checker):
+    from errcheck.confusables import load_shape_table
+
+    root = checker.paths[0]
+    return load_shape_table(*sorted((root / "confusables").glob("shape*.tsv")))
+
+
+def test_seed_variants_are_flagged_by_the_generated_family(checker):
+    """Without the curated pairs (category filter keeps only protected-term categories
+    that the pairs do not use), the variant machinery alone catches the seed errors whose
+    altered word is not itself a common word."""
+    compiled = checker.load()
+    for variant, term in [("京津翼", "京津冀"), ("自热资源", "自然资源"), ("历行节约", "厉行节约"),
+                          ("全面落实从严治党", "落实全面从严治党"), ("最后“一公里”", "最后一公里")]:
+        index = compiled.patterns.index(variant)
+        generated = [(compiled.rules[i].term, kind) for i, _, kind, _ in compiled.targets[index] if kind != "listed"]
+        assert any(t == term for t, _ in generated), (variant, generated)
+
+
+def test_real_word_variants_are_dropped_not_flagged(checker):
+    # 截止目前 is a homophone variant of 截至目前, but 截止 is a common word: generated
+    # variants leave such real-word errors to curated pairs (TY0002 catches it)
+    compiled = checker.load()
+    index = compiled.patterns.index("截止目前")
+    kinds = {kind for _, _, kind, _ in compiled.targets[index]}
+    assert kinds == {"listed"}
+
+
+def test_legitimate_neighbours_are_not_flagged(checker):
+    clean = [
+        "坚决整治生态领域突出问题。",  # 整治 is a word, not 政治 misspelt
+        "全面贯彻实施宪法是建设社会主义法治国家的首要任务。",  # not 贯彻落实 with a character missing
+        "健全全面从严治党体系。",  # 健全 + 全面, not a doubled 全
+        "中共中央统战部部长出席会议。",  # 统战部 + 部长
+        "提供了亿元人民币经济援助。",  # 人民币, not 民营经济
+        "学习党的二十届三中全会精神。",
+    ]
+    for text in clean:
+        assert [(f.text, f.code) for f in checker.check(text).findings] == [], text
