@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from operator import itemgetter
 import threading
 import time
 from pathlib import Path
@@ -29,6 +30,9 @@ def _as_date(value) -> _dt.date | None:
         return _dt.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"as_of must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+_pattern_index = itemgetter(2)
 
 
 class Checker:
@@ -125,7 +129,7 @@ class Checker:
             )
         matches = compiled.matcher.find_all(text)
         fold_marks = compiled.fold_marks
-        if matches and any(m[2] < fold_marks for m in matches):
+        if matches and min(matches, key=_pattern_index)[2] < fold_marks:
             normalized = normalize(text)
             matches = compiled.matcher.find_all(normalized.text)
         else:

@@ -23,7 +23,7 @@ from typing import NamedTuple, Sequence
 
 from ._version import __version__
 from .matcher import Matcher, build_matcher, load_matcher
-from .confusables import Confusables
+from .confusables import Confusables, jieba_frequencies
 from .normalize import FOLD_TABLE, pattern_variants
 from .rules import Rule
 from .variants import CLOSE_QUOTE, OPEN_QUOTE, VariantOptions, VariantStats, drop_reason, generate
@@ -31,7 +31,7 @@ from .variants import CLOSE_QUOTE, OPEN_QUOTE, VariantOptions, VariantStats, dro
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout below changes, so old caches are ignored.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 7
 
 
 class Target(NamedTuple):
@@ -58,6 +58,10 @@ class CompiledRules:
     version: str
     #: patterns ``0 .. fold_marks-1`` are the characters that `normalize` changes
     fold_marks: int = 0
+    #: length of the longest allow pattern (bounds the allow look-up in `filter`)
+    longest_allow: int = 0
+    #: dictionary words too rare to count in the word-boundary check (see `filter`)
+    rare_words: frozenset[str] = frozenset()
     stats: dict = field(default_factory=dict)
 
     @property
@@ -125,6 +129,8 @@ def compile_rules(
         matcher=matcher,
         version=version,
         fold_marks=fold_marks,
+        longest_allow=max((len(p) for p, a in zip(patterns, allow) if a), default=0),
+        rare_words=_rare_words(),
         stats={
             "rules": len(rules),
             "patterns": len(patterns) - fold_marks,
@@ -132,6 +138,12 @@ def compile_rules(
             "variants": variant_stats.as_dict(),
         },
     )
+
+
+def _rare_words() -> frozenset[str]:
+    from .filter import STRADDLE_MIN_FREQ
+
+    return frozenset(w for w, n in jieba_frequencies().items() if len(w) > 1 and n < STRADDLE_MIN_FREQ)
 
 
 def _add_protected_terms(rules, rule_index, slots, targets, allow, confusables: Confusables,
@@ -211,6 +223,8 @@ def load_or_compile(
                 matcher=load_matcher(data["automaton"], backend),
                 version=version,
                 fold_marks=data["fold_marks"],
+                rare_words=data["rare_words"],
+                longest_allow=data["longest_allow"],
                 stats=data["stats"],
             )
             return compiled, "cache"
@@ -227,6 +241,8 @@ def load_or_compile(
                 "allow": compiled.allow,
                 "automaton": compiled.matcher.to_bytes(),
                 "fold_marks": compiled.fold_marks,
+                "rare_words": compiled.rare_words,
+                "longest_allow": compiled.longest_allow,
                 "stats": compiled.stats,
             }
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+from operator import itemgetter
 import logging
 import threading
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from .rules import CATEGORIES
 #: characters of context on each side that jieba sees around a candidate
 WINDOW = 6
 #: a straddling token must be at least this frequent in jieba's dictionary to count as a
-#: word that explains the text better than the error does
+#: word that explains the text better than the error does (rarer entries include
+#: misspellings such as 布署); the rarer words are listed in `CompiledRules.rare_words`
 STRADDLE_MIN_FREQ = 3
 
 
@@ -69,50 +71,65 @@ class Selection:
 
 
 class _Segmenter:
-    """A private jieba tokenizer, initialised on first use (about a second) under a lock."""
+    """Word segmentation of small windows, initialised on first use under a lock.
+
+    rjieba (jieba's algorithm in Rust, the same dictionary: identical cuts on 5,000 corpus
+    windows, ~9x faster, 0.1 s to start instead of jieba's 1–2 s) when installed, else
+    jieba itself. Only dictionary words are used (no HMM guessing of new words), so every
+    multi-character token is a word of jieba's dictionary."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._tokenizer = None
+        self._cut = None
 
-    def tokenizer(self):
-        if self._tokenizer is None:
+    def cut(self, text: str) -> list[str]:
+        if self._cut is None:
             with self._lock:
-                if self._tokenizer is None:
-                    import jieba
+                if self._cut is None:
+                    self._cut = self._load()
+        return self._cut(text)
 
-                    # jieba logs its dictionary loading at DEBUG on stderr; keep it quiet
-                    logging.getLogger("jieba").setLevel(logging.WARNING)
-                    tokenizer = jieba.Tokenizer()
-                    tokenizer.initialize()
-                    self._tokenizer = tokenizer
-        return self._tokenizer
+    @staticmethod
+    def _load():
+        try:
+            import rjieba
+
+            tokenizer = rjieba.Jieba()
+            return lambda text: tokenizer.cut(text, False)
+        except ImportError:
+            import jieba
+
+            # jieba logs its dictionary loading at DEBUG on stderr; keep it quiet
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            return lambda text: list(tokenizer.cut(text, HMM=False))
 
 
 SEGMENTER = _Segmenter()
 
 
 @lru_cache(maxsize=65536)
-def _straddled(window: str, start: int, end: int) -> bool:
-    """Whether a common word in ``window`` crosses offset ``start`` or ``end``."""
-    tokenizer = SEGMENTER.tokenizer()
-    freq = tokenizer.FREQ
+def _straddling(window: str, start: int, end: int) -> tuple[str, ...]:
+    """The multi-character words of ``window`` that cross offset ``start`` or ``end``."""
+    found = []
     pos = 0
-    for token in tokenizer.cut(window, HMM=False):
+    for token in SEGMENTER.cut(window):
         token_end = pos + len(token)
-        crosses = pos < start < token_end or pos < end < token_end
-        if crosses and len(token) > 1 and freq.get(token, 0) >= STRADDLE_MIN_FREQ:
-            return True
-        if pos >= end:
+        if len(token) > 1 and (pos < start < token_end or pos < end < token_end):
+            found.append(token)
+        if token_end >= end:
             break
         pos = token_end
-    return False
+    return tuple(found)
 
 
-def crosses_word_boundary(text: str, start: int, end: int) -> bool:
+def crosses_word_boundary(text: str, start: int, end: int, rare_words: frozenset[str] = frozenset()) -> bool:
+    """Whether a dictionary word (not one of the ``rare_words``) straddles an edge of
+    ``text[start:end]``, looking only at a window of `WINDOW` characters on each side."""
     lo = max(0, start - WINDOW)
     hi = min(len(text), end + WINDOW)
-    return _straddled(text[lo:hi], start - lo, end - lo)
+    return any(word not in rare_words for word in _straddling(text[lo:hi], start - lo, end - lo))
 
 
 def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
@@ -120,25 +137,23 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
     targets = compiled.targets
     rules = compiled.rules
     allow = compiled.allow
+    hits = [m for m in matches if targets[m[2]]]  # most matches are allow-phrases only
     candidates: list[Candidate] = []
-    allows: list[tuple[int, int, frozenset[str]]] = []
-    for start, end, index in matches:
-        if allow[index]:
-            allows.append((start, end, allow[index]))
+    for start, end, index in hits:
         for rule_i, suggestions, kind, boundary in targets[index]:
             rule = rules[rule_i]
             if selection.accepts_rule(rule):
                 candidates.append(Candidate(start, end, Target(rule, suggestions, kind, boundary)))
     if not candidates:
         return []
-    allows.sort(key=lambda a: a[0])
+    allows = sorted(((s, e, allow[i]) for s, e, i in matches if allow[i]), key=itemgetter(0))
     allow_starts = [a[0] for a in allows]
-    longest_allow = max((end - start for start, end, _ in allows), default=0)
+    longest_allow = compiled.longest_allow
     kept = []
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
-        if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end):
+        if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, compiled.rare_words):
             continue
         kept.append(cand)
     return resolve_overlaps(kept)

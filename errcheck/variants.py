@@ -81,7 +81,7 @@ def word_spans(term: str) -> list[tuple[int, int]]:
     from .filter import SEGMENTER
 
     spans, pos = [], 0
-    for word in SEGMENTER.tokenizer().cut(term, HMM=False):
+    for word in SEGMENTER.cut(term):
         spans.append((pos, pos + len(word)))
         pos += len(word)
     return spans
