@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from operator import itemgetter
 import threading
 import time
@@ -33,6 +34,19 @@ def _as_date(value) -> _dt.date | None:
 
 
 _pattern_index = itemgetter(2)
+
+
+@functools.cache
+def _compiler_source_hash() -> str:
+    """Hash of the modules that shape a compiled rule set, so that a changed compiler
+    (not only changed dictionaries) invalidates the on-disk cache."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("rules.py", "compiler.py", "variants.py", "confusables.py", "normalize.py", "matcher.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
 
 
 class Checker:
@@ -83,7 +97,7 @@ class Checker:
             with self._lock:
                 if self._compiled is None:
                     began = time.perf_counter()
-                    version = fingerprint(self.paths, extra=self.variant_options.cache_key())
+                    version = fingerprint(self.paths, extra=self.variant_options.cache_key() + _compiler_source_hash())
                     compiled, how = load_or_compile(lambda: self._compile(version), version, self.backend, self._cache_dir)
                     self.load_info = {"source": how, "seconds": time.perf_counter() - began, **compiled.stats}
                     self._compiled = compiled

@@ -166,32 +166,59 @@ def _check_message(message: str) -> None:
         raise ValueError(f"message uses unknown placeholder(s) {sorted(unknown)}; allowed: {sorted(MESSAGE_FIELDS)}")
 
 
-def _build_rule(raw: dict, defaults: dict, path: Path) -> Rule:
+def _open_entry(raw: dict, defaults: dict, path: Path, keys: set[str], required: tuple[str, ...], noun: str):
+    """Merge an entry with the file's defaults; reject unknown or missing keys."""
     line = raw.get("__line__", 0)
-    unknown = set(raw) - ENTRY_KEYS - {"__line__"}
+    unknown = set(raw) - keys - {"__line__"}
     if unknown:
         raise RuleError(path, line, f"unknown key(s) {sorted(unknown)}")
-    entry = {**defaults, **{k: v for k, v in raw.items() if k != "__line__"}}
-    for key in REQUIRED:
+    entry = {**{k: v for k, v in defaults.items() if k in keys}, **{k: v for k, v in raw.items() if k != "__line__"}}
+    for key in required:
         if entry.get(key) in (None, "", []):
-            raise RuleError(path, line, f"entry {entry.get('code', '?')}: missing required key '{key}'")
+            raise RuleError(path, line, f"{noun} {entry.get('code', '?')}: missing required key '{key}'")
+    return line, entry
+
+
+def _common_fields(entry: dict, default_message: str | None = None) -> dict:
+    """Validate the keys every rule shares; raises ValueError with the reason."""
     code = entry["code"]
-    where = f"entry {code}"
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        raise ValueError(f"code {code!r} does not match {CODE_RE.pattern}")
+    if not (entry.get("source") or entry.get("rationale")):
+        raise ValueError("needs a 'source' (or 'rationale'): where the fact comes from")
+    category = entry["category"]
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
+    message = str(entry.get("message") or default_message)
+    _check_message(message)
+    examples = entry.get("examples") or {}
+    if not isinstance(examples, dict) or set(examples) - {"bad", "good", "__line__"}:
+        raise ValueError("examples must be a mapping with 'bad' and/or 'good' lists")
+    valid_from = _date(entry.get("valid_from"), "valid_from")
+    valid_to = _date(entry.get("valid_to"), "valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValueError("valid_to is before valid_from")
+    return dict(
+        code=code,
+        category=category,
+        severity=Severity.parse(entry["severity"]),
+        message=message,
+        source=str(entry.get("source") or entry.get("rationale")),
+        bad_examples=tuple(Example.parse_bad(t) for t in _string_list(examples.get("bad") or [], "examples.bad")),
+        good_examples=tuple(Example(t) for t in _string_list(examples.get("good") or [], "examples.good")),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+
+
+def _build_rule(raw: dict, defaults: dict, path: Path) -> Rule:
+    line, entry = _open_entry(raw, defaults, path, ENTRY_KEYS, REQUIRED, "entry")
     try:
-        if not isinstance(code, str) or not CODE_RE.match(code):
-            raise ValueError(f"code {code!r} does not match {CODE_RE.pattern}")
-        if not (entry.get("source") or entry.get("rationale")):
-            raise ValueError("every entry needs a 'source' (or 'rationale'): where the fact comes from")
+        common = _common_fields(entry)
         wrong = _string_list(entry["wrong"], "wrong")
         right = _string_list(entry.get("right") or [], "right")
         if set(wrong) & set(right):
             raise ValueError(f"a form is both wrong and right: {sorted(set(wrong) & set(right))}")
-        category = entry["category"]
-        if category not in CATEGORIES:
-            raise ValueError(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
-        severity = Severity.parse(entry["severity"])
-        message = str(entry["message"])
-        _check_message(message)
         allow = _string_list(entry.get("allow") or [], "allow")
         for phrase in allow:
             if not any(w in phrase for w in wrong):
@@ -199,57 +226,21 @@ def _build_rule(raw: dict, defaults: dict, path: Path) -> Rule:
         boundary = entry.get("boundary")
         if boundary is not None and not isinstance(boundary, bool):
             raise ValueError("boundary must be true or false (leave it out for automatic)")
-        examples = entry["examples"]
-        if not isinstance(examples, dict) or set(examples) - {"bad", "good", "__line__"}:
-            raise ValueError("examples must be a mapping with 'bad' and optional 'good' lists")
-        bad = tuple(Example.parse_bad(t) for t in _string_list(examples.get("bad") or [], "examples.bad"))
-        if not bad:
+        if not common["bad_examples"]:
             raise ValueError("needs at least one bad example (a sentence that must be flagged)")
-        for ex in bad:
+        for ex in common["bad_examples"]:
             marked = ex.text[ex.span[0] : ex.span[1]]
             if marked not in wrong:
                 raise ValueError(f"bad example marks {marked!r}, which is not one of the wrong forms {list(wrong)}")
-        good = tuple(Example(t) for t in _string_list(examples.get("good") or [], "examples.good"))
-        valid_from = _date(entry.get("valid_from"), "valid_from")
-        valid_to = _date(entry.get("valid_to"), "valid_to")
-        if valid_from and valid_to and valid_to < valid_from:
-            raise ValueError("valid_to is before valid_from")
     except ValueError as exc:
-        raise RuleError(path, line, f"{where}: {exc}") from None
-    return Rule(
-        code=code,
-        wrong=wrong,
-        right=right,
-        category=category,
-        severity=severity,
-        message=message,
-        source=str(entry.get("source") or entry.get("rationale")),
-        allow=allow,
-        boundary=boundary,
-        bad_examples=bad,
-        good_examples=good,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        path=str(path),
-        line=line,
-    )
+        raise RuleError(path, line, f"entry {entry['code']}: {exc}") from None
+    return Rule(wrong=wrong, right=right, allow=allow, boundary=boundary, path=str(path), line=line, **common)
 
 
 def _build_term(raw: dict, defaults: dict, path: Path) -> Rule:
-    line = raw.get("__line__", 0)
-    unknown = set(raw) - TERM_KEYS - {"__line__"}
-    if unknown:
-        raise RuleError(path, line, f"unknown key(s) {sorted(unknown)}")
-    entry = {**{k: v for k, v in defaults.items() if k in TERM_KEYS}, **{k: v for k, v in raw.items() if k != "__line__"}}
-    for key in TERM_REQUIRED:
-        if entry.get(key) in (None, "", []):
-            raise RuleError(path, line, f"term {entry.get('code', '?')}: missing required key '{key}'")
-    code = entry["code"]
+    line, entry = _open_entry(raw, defaults, path, TERM_KEYS, TERM_REQUIRED, "term")
     try:
-        if not isinstance(code, str) or not CODE_RE.match(code):
-            raise ValueError(f"code {code!r} does not match {CODE_RE.pattern}")
-        if not (entry.get("source") or entry.get("rationale")):
-            raise ValueError("every term needs a 'source' (or 'rationale'): the document it is written in")
+        common = _common_fields(entry, TERM_MESSAGE)
         term = entry["term"]
         if not isinstance(term, str) or len(term.strip()) < MIN_TERM_LENGTH:
             raise ValueError(f"term must be a string of at least {MIN_TERM_LENGTH} characters")
@@ -263,30 +254,13 @@ def _build_term(raw: dict, defaults: dict, path: Path) -> Rule:
         term_type = entry.get("term_type", "")
         if term_type and term_type not in TERM_TYPES:
             raise ValueError(f"unknown term_type {term_type!r} (expected one of: {', '.join(TERM_TYPES)})")
-        category = entry["category"]
-        if category not in CATEGORIES:
-            raise ValueError(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
-        severity = Severity.parse(entry["severity"])
-        message = str(entry.get("message") or TERM_MESSAGE)
-        _check_message(message)
-        examples = entry.get("examples") or {}
-        if not isinstance(examples, dict) or set(examples) - {"bad", "good", "__line__"}:
-            raise ValueError("examples must be a mapping with 'bad' and/or 'good' lists")
-        bad = tuple(Example.parse_bad(t) for t in _string_list(examples.get("bad") or [], "examples.bad"))
-        for ex in bad:
+        for ex in common["bad_examples"]:
             if ex.text[ex.span[0] : ex.span[1]] == term:
                 raise ValueError("a bad example marks the term itself")
-        good = tuple(Example(t) for t in _string_list(examples.get("good") or [], "examples.good"))
-        valid_from = _date(entry.get("valid_from"), "valid_from")
-        valid_to = _date(entry.get("valid_to"), "valid_to")
     except ValueError as exc:
-        raise RuleError(path, line, f"term {code}: {exc}") from None
-    return Rule(
-        code=code, wrong=(), right=(term,), category=category, severity=severity, message=message,
-        source=str(entry.get("source") or entry.get("rationale")), bad_examples=bad, good_examples=good,
-        valid_from=valid_from, valid_to=valid_to, path=str(path), line=line,
-        term=term, segments=segments, quoted=quoted, term_type=term_type,
-    )
+        raise RuleError(path, line, f"term {entry['code']}: {exc}") from None
+    return Rule(wrong=(), right=(term,), path=str(path), line=line, term=term, segments=segments, quoted=quoted,
+                term_type=term_type, **common)
 
 
 def load_file(path: str | Path) -> list[Rule]:
@@ -329,11 +303,10 @@ def load_file(path: str | Path) -> list[Rule]:
         entries = data.get("entries")
         if not isinstance(entries, list) or not entries:
             raise RuleError(path, data.get("__line__"), "'entries' must be a non-empty list")
-        entry_defaults = {k: v for k, v in defaults.items() if k in ENTRY_KEYS}
         for raw in entries:
             if not isinstance(raw, dict):
                 raise RuleError(path, None, f"each entry must be a mapping, got {type(raw).__name__}")
-            rules.append(_build_rule(raw, entry_defaults, path))
+            rules.append(_build_rule(raw, defaults, path))
     return rules
 
 

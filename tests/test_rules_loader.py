@@ -128,3 +128,29 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     assert set(schema["properties"]["defaults"]["properties"]) == DEFAULT_KEYS
     assert tuple(entry["category"]["enum"]) == CATEGORIES
     assert set(schema["properties"]["terms"]["items"]["properties"]) == TERM_KEYS
+
+
+TERM_FILE = """\
+defaults: {category: fixed-phrase, severity: serious}
+terms:
+  - code: PT9901
+    term: 落实全面从严治党
+    segments: [落实, 全面, 从严治党]
+    source: test
+"""
+
+
+def test_term_file_loads_and_is_validated(tmp_path):
+    (rule,) = load_file(write(tmp_path, TERM_FILE))
+    assert rule.term == "落实全面从严治党" and rule.right == (rule.term,) and rule.wrong == ()
+    assert rule.segments == ("落实", "全面", "从严治党")
+    for old, new, reason in [
+        ("segments: [落实, 全面, 从严治党]", "segments: [落实, 全面]", "do not join"),
+        ("term: 落实全面从严治党", "term: 落实", "at least 3 characters"),
+        ("    source: test\n", "    source: test\n    term_type: slogan\n", "unknown term_type"),
+        ("    source: test\n", "    source: test\n    valid_from: 2020-01-02\n    valid_to: 2020-01-01\n", "valid_to is before"),
+        ("    source: test\n", "", "needs a 'source'"),
+    ]:
+        with pytest.raises(RuleError) as info:
+            load_file(write(tmp_path, TERM_FILE.replace(old, new)))
+        assert info.value.line == 3 and reason in info.value.reason, info.value
