@@ -22,7 +22,7 @@ OUTPUTS = ("findings.jsonl", "documents.csv", "errors.csv", "summary.json", "rep
 EXPECTED_FINDINGS = [
     ("<script>alert(1)</script>", 3, 5, "名族", "TY0001", "serious", None, None, None, None),
     ("r-2017", 16, 18, "其它", "NM9001", "warning", None, None, None, None),  # 2017: the dated rule is not in force
-    ("r-2020", 1, 11, "国家工商行政管理总局", "OD9001", "error", None, None, None, None),
+    ("r-2020", 1, 11, "国家工商行政管理总局", "OD0001", "error", None, None, None, None),
     ("r-2020", 16, 18, "其它", "NM9001", "warning", None, None, None, None),
     ("site-a/a1.txt", 10, 13, "京津翼", "FP0001", "serious", None, None, None, None),
     ("site-a/a1.txt", 14, 18, "截止目前", "TY0002", "serious", None, None, None, None),
@@ -141,7 +141,7 @@ def test_summary(scanned):
     assert s["by_severity"] == {"serious": 13, "error": 1, "warning": 2}
     assert s["verdicts"] == {"fail": 5, "warn": 1, "pass": 3}
     assert s["by_category"] == {"fixed-phrase": 5, "normative": 2, "outdated": 1, "typo": 8}
-    assert s["by_code"] == {"FP0001": 3, "FP0002": 2, "NM9001": 2, "OD9001": 1, "TY0001": 5, "TY0002": 3}
+    assert s["by_code"] == {"FP0001": 3, "FP0002": 2, "NM9001": 2, "OD0001": 1, "TY0001": 5, "TY0002": 3}
     assert s["by_group"] == [
         {"group": "<i>账号</i>", "documents": 1, "fail": 1, "warn": 0, "pass": 0, "findings": 1, "serious": 1, "error": 0, "warning": 0},
         {"group": "site-a", "documents": 4, "fail": 3, "warn": 0, "pass": 1, "findings": 9, "serious": 9, "error": 0, "warning": 0},
