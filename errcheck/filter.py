@@ -132,6 +132,9 @@ def crosses_word_boundary(text: str, start: int, end: int, rare_words: frozenset
     return any(word not in rare_words for word in _straddling(text[lo:hi], start - lo, end - lo))
 
 
+_start = itemgetter(0)
+
+
 def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
     """Turn raw ``(start, end, pattern)`` matches into resolved, non-overlapping candidates."""
     targets = compiled.targets
@@ -146,7 +149,8 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
                 candidates.append(Candidate(start, end, Target(rule, suggestions, kind, boundary)))
     if not candidates:
         return []
-    allows = sorted(((s, e, allow[i]) for s, e, i in matches if allow[i]), key=itemgetter(0))
+    allows = [(s, e, allow[i]) for s, e, i in matches if allow[i]]
+    allows.sort(key=_start)  # the scan reports matches nearly in order: timsort is cheap
     allow_starts = [a[0] for a in allows]
     longest_allow = compiled.longest_allow
     kept = []
