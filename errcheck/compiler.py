@@ -17,7 +17,7 @@ import os
 import pickle
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -31,7 +31,7 @@ from .variants import CLOSE_QUOTE, OPEN_QUOTE, VariantOptions, VariantStats, dro
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout below changes, so old caches are ignored.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 
 
 class Target(NamedTuple):
@@ -204,47 +204,28 @@ def load_or_compile(
     backend: str,
     cache_dir: Path | None,
 ) -> tuple[CompiledRules, str]:
-    """``load()`` returns the compiled rules when the cache misses."""
     """Return the compiled rules and how they were obtained (``cache`` or ``built``).
 
-    ``load`` is called to load and compile the rules only when the cache misses. A cache that cannot
-    be read or written is ignored (logged), never fatal.
+    ``load`` is called to load and compile the rules only when the cache misses. A cache
+    that cannot be read or written is ignored (logged), never fatal. Every field of
+    `CompiledRules` is cached as it is, except the matcher, which is stored as the
+    backend's own bytes.
     """
     path = _cache_path(cache_dir, version, backend) if cache_dir else None
     if path and path.is_file():
         try:
             with path.open("rb") as fh:
                 data = pickle.load(fh)
-            compiled = CompiledRules(
-                rules=data["rules"],
-                patterns=data["patterns"],
-                targets=data["targets"],
-                allow=data["allow"],
-                matcher=load_matcher(data["automaton"], backend),
-                version=version,
-                fold_marks=data["fold_marks"],
-                rare_words=data["rare_words"],
-                longest_allow=data["longest_allow"],
-                stats=data["stats"],
-            )
-            return compiled, "cache"
+            data["matcher"] = load_matcher(data.pop("automaton"), backend)
+            return CompiledRules(**data), "cache"
         except Exception as exc:  # a stale or corrupt cache is rebuilt
             log.warning("ignoring unreadable rule cache %s: %s", path, exc)
     compiled = load()
     if path:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            payload = {
-                "rules": compiled.rules,
-                "patterns": compiled.patterns,
-                "targets": compiled.targets,
-                "allow": compiled.allow,
-                "automaton": compiled.matcher.to_bytes(),
-                "fold_marks": compiled.fold_marks,
-                "rare_words": compiled.rare_words,
-                "longest_allow": compiled.longest_allow,
-                "stats": compiled.stats,
-            }
+            payload = {f.name: getattr(compiled, f.name) for f in fields(CompiledRules) if f.name != "matcher"}
+            payload["automaton"] = compiled.matcher.to_bytes()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -59,9 +59,6 @@ class Selection:
         self.min_severity = Severity.parse(min_severity) if min_severity is not None else Severity.WARNING
         self.as_of = as_of
 
-    def accepts(self, target: Target) -> bool:
-        return self.accepts_rule(target.rule)
-
     def accepts_rule(self, rule) -> bool:
         if rule.severity < self.min_severity:
             return False

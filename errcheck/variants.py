@@ -105,13 +105,8 @@ def generate(term: str, confusables: Confusables, options: VariantOptions,
     """
     out: dict[str, tuple[str, str | None]] = {}
     kinds = options.kinds
-    freq = jieba_frequencies()
     words = word_spans(term)
     word_at = {p: (a, b) for a, b in words for p in range(a, b)}
-
-    def common(word: str, compared_with: str = "") -> bool:
-        n = freq.get(word, 0)
-        return n >= options.common_word_min and n >= options.rare_ratio * freq.get(compared_with, 0)
 
     def add(variant: str, kind: str, reason: str | None = None) -> None:
         if variant != term and variant not in out:
@@ -126,7 +121,7 @@ def generate(term: str, confusables: Confusables, options: VariantOptions,
 
         def substitute(c: str, kind: str) -> None:
             replaced = word[: i - a] + c + word[i - a + 1 :]
-            add(head + c + tail, kind, "real-word" if len(word) > 1 and common(replaced, word) else None)
+            add(head + c + tail, kind, "real-word" if len(word) > 1 and is_common_word(replaced, options, word) else None)
 
         if "homophone" in kinds:
             for c in sorted(confusables.homophones(ch)):
@@ -142,7 +137,7 @@ def generate(term: str, confusables: Confusables, options: VariantOptions,
             a, b = word_at[i]
             rest = term[a:i] + term[i + 1 : b]
             seam = term[i - 1] + term[i + 1]
-            plausible = b - a == 1 or common(rest) or common(seam)
+            plausible = b - a == 1 or is_common_word(rest, options) or is_common_word(seam, options)
             add(term[:i] + term[i + 1 :], "missing", "plausible-phrase" if plausible else None)
     if "extra" in kinds:
         for i in range(1, len(term) - 1):
@@ -162,6 +157,14 @@ def generate(term: str, confusables: Confusables, options: VariantOptions,
     return out
 
 
+def is_common_word(word: str, options: VariantOptions, compared_with: str = "") -> bool:
+    """A jieba word at least ``common_word_min`` frequent and not rare compared with
+    ``compared_with`` (jieba also lists misspellings, at low counts: 布署 2, 部署 3333)."""
+    freq = jieba_frequencies()
+    n = freq.get(word, 0)
+    return n >= options.common_word_min and n >= options.rare_ratio * freq.get(compared_with, 0)
+
+
 def drop_reason(variant: str, term: str, kind: str, options: VariantOptions, protected: set[str]) -> str | None:
     """Why ``variant`` must not be flagged, or None to keep it (guards on the string)."""
     core = variant.replace(OPEN_QUOTE, "").replace(CLOSE_QUOTE, "") if kind == "quote" else variant
@@ -169,8 +172,6 @@ def drop_reason(variant: str, term: str, kind: str, options: VariantOptions, pro
         return "too-short"
     if variant in protected:
         return "is-a-protected-term"
-    freq = jieba_frequencies()
-    n = freq.get(variant, 0)
-    if n >= options.common_word_min and n >= options.rare_ratio * freq.get(term, 0):
+    if is_common_word(variant, options, term):
         return "common-word"
     return None
