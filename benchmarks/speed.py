@@ -70,12 +70,12 @@ def make_articles(size_chars: int, seed: int = 1) -> list[str]:
     return articles
 
 
-def serving_rss(backend: str, cache_dir: str, article: str) -> float:
+def serving_rss(backend: str, cache_dir: str, article: str, dictionaries: str | None = None) -> float:
     """Peak RSS (MB) of a fresh process that loads the cached rule set and checks one
     article: what a service worker or batch worker holds."""
     code = (
         "import re, sys, errcheck\n"
-        f"c = errcheck.Checker(backend={backend!r}, cache_dir={cache_dir!r})\n"
+        f"c = errcheck.Checker({dictionaries!r}, builtin={dictionaries is None}, backend={backend!r}, cache_dir={cache_dir!r})\n"
         "c.check(sys.stdin.read())\n"
         # VmHWM, not ru_maxrss: the latter carries the parent's peak across fork+exec
         "print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) / 1024)\n"
@@ -93,23 +93,26 @@ def best_of(repeat: int, fn) -> float:
     return best
 
 
-def run(size_mb: float, backend: str, repeat: int) -> dict:
+def run(size_mb: float, backend: str, repeat: int, dictionaries: str | None = None) -> dict:
+    """``dictionaries``: a dictionary directory to use instead of the shipped one."""
     articles = make_articles(int(size_mb * 1_000_000))
     chars = sum(map(len, articles))
+    rules = {"dictionaries": dictionaries, "builtin": dictionaries is None}
 
     began = time.perf_counter()
-    cold = errcheck.Checker(backend=backend, cache=False)
+    cold = errcheck.Checker(**rules, backend=backend, cache=False)
     cold.load()
     build_s = time.perf_counter() - began
+    del cold
 
     with tempfile.TemporaryDirectory() as cache_dir:
-        errcheck.Checker(backend=backend, cache_dir=cache_dir).load()
+        errcheck.Checker(**rules, backend=backend, cache_dir=cache_dir).load()
         began = time.perf_counter()
-        checker = errcheck.Checker(backend=backend, cache_dir=cache_dir)
+        checker = errcheck.Checker(**rules, backend=backend, cache_dir=cache_dir)
         checker.load()
         load_s = time.perf_counter() - began
         assert checker.load_info["source"] == "cache"
-        serving_rss_mb = serving_rss(backend, cache_dir, articles[0])
+        serving_rss_mb = serving_rss(backend, cache_dir, articles[0], dictionaries)
 
     checker.check(articles[0])  # warm the lazy window segmenter
     find_all = checker.load().matcher.find_all
@@ -131,6 +134,7 @@ def run(size_mb: float, backend: str, repeat: int) -> dict:
         "chars": chars,
         "rules": checker.load_info["rules"],
         "patterns": checker.load_info["patterns"],
+        "word_variants": checker.load_info.get("word_variants", {}).get("kept", 0),
         "findings": findings,
         "raw_scan_chars_per_s": round(chars / raw_s),
         "check_chars_per_s": round(chars / check_s),
@@ -148,8 +152,9 @@ def main(argv=None) -> int:
     parser.add_argument("--backend", default="daachorse", choices=["daachorse", "pyahocorasick"])
     parser.add_argument("--repeat", type=int, default=5, help="best of N timings (default 5)")
     parser.add_argument("--json", type=Path, help="also write the result to this file")
+    parser.add_argument("--dictionaries", help="a dictionary directory instead of the shipped one")
     args = parser.parse_args(argv)
-    result = run(args.size_mb, args.backend, args.repeat)
+    result = run(args.size_mb, args.backend, args.repeat, args.dictionaries)
     print("| measure | value |\n|---|---|")
     for key, value in result.items():
         print(f"| {key} | {value:,} |" if isinstance(value, (int, float)) else f"| {key} | {value} |")

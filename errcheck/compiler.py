@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 import os
+from array import array
 import pickle
 import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from collections import Counter
 from typing import NamedTuple, Sequence
 
 from ._version import __version__
@@ -31,7 +33,7 @@ from .variants import CLOSE_QUOTE, OPEN_QUOTE, VariantOptions, VariantStats, dro
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout below changes, so old caches are ignored.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 
 
 class Target(NamedTuple):
@@ -63,6 +65,14 @@ class CompiledRules:
     #: dictionary words too rare to count in the word-boundary check (see `filter`)
     rare_words: frozenset[str] = frozenset()
     stats: dict = field(default_factory=dict)
+    #: word lists (everyday words): patterns from ``word_base`` on are their generated
+    #: misspellings, stored compactly (there are hundreds of thousands): pattern
+    #: ``word_base + k`` means word ``word_targets[k] >> 1`` of `word_forms`, misspelt by
+    #: a homophone (low bit 0) or a look-alike (low bit 1); `word_form_rule` gives the rule
+    word_base: int = 0
+    word_forms: tuple[str, ...] = ()
+    word_form_rule: array = field(default_factory=lambda: array("H"))
+    word_targets: array = field(default_factory=lambda: array("I"))
 
     @property
     def backend(self) -> str:
@@ -118,9 +128,12 @@ def compile_rules(
             for i in slots(phrase):
                 allow[i].add(rule.code)
 
-    variant_stats = _add_protected_terms(rules, rule_index, slots, targets, allow, confusables or Confusables(),
+    confusables = confusables or Confusables()
+    variant_stats = _add_protected_terms(rules, rule_index, slots, targets, allow, confusables,
                                          options or VariantOptions())
-    matcher = build_matcher(patterns, backend)
+    word_base = len(patterns)
+    words = _word_variants(rules, rule_index, index, confusables)
+    matcher = build_matcher(patterns + words.patterns, backend)
     return CompiledRules(
         rules=tuple(rules),
         patterns=tuple(patterns),
@@ -136,7 +149,12 @@ def compile_rules(
             "patterns": len(patterns) - fold_marks,
             "build_seconds": round(time.perf_counter() - began, 3),
             "variants": variant_stats.as_dict(),
+            "word_variants": words.stats,
         },
+        word_base=word_base,
+        word_forms=tuple(words.forms),
+        word_form_rule=words.form_rule,
+        word_targets=words.targets,
     )
 
 
@@ -184,6 +202,123 @@ def _add_protected_terms(rules, rule_index, slots, targets, allow, confusables: 
         for i in slots(term):
             allow[i].add(ANY_VARIANT)
     return stats
+
+
+@dataclass
+class _WordVariants:
+    patterns: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
+    form_rule: array = field(default_factory=lambda: array("H"))
+    targets: array = field(default_factory=lambda: array("I"))
+    stats: dict = field(default_factory=dict)
+
+
+def _word_variants(rules, rule_index, taken: dict[str, int], confusables: Confusables) -> _WordVariants:
+    """The one-character homophone / look-alike misspellings of every word-list word.
+
+    A variant is kept only when (a) it is rare next to the word it came from: its own
+    jieba count is below the list's ``max_count`` and at most ``max_ratio`` of the word's
+    count (jieba lists misspellings such as 布署 at low counts, so membership alone proves
+    nothing); (a') it does not read naturally as the end of one word followed by the
+    start of the next (新的, 这是, 关系是): the expected count of that seam, from jieba's
+    counts of words ending and starting with its parts, is at most ``max_seam[length]``
+    times the word's count; (b) it comes from one word only (two words one slip away from the same
+    string leave the suggestion in doubt); (c) no other rule already claims the string
+    (curated pairs and protected terms win); (d) it is not, and does not occur inside,
+    a protected term or a suggestion of any rule.
+    """
+    out = _WordVariants()
+    lists = [r for r in rules if r.words]
+    if not lists:
+        return out
+    freq = jieba_frequencies()
+    seam = _seam_counts()
+    protected = {r.term for r in rules if r.term} | {right for r in rules for right in r.right}
+    stats: Counter = Counter()
+    chosen: dict[str, tuple[int, int]] = {}  # variant -> (word index, kind bit), or (-1, 0) if ambiguous
+    substitutes: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, int], ...]] = {}
+
+    def substitutes_of(ch: str, kinds: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+        key = (ch, kinds)
+        if key not in substitutes:
+            subs = [(c, 0) for c in sorted(confusables.same_tone_homophones(ch))] if "homophone" in kinds else []
+            subs += [(c, 1) for c in sorted(confusables.look_alikes(ch))] if "shape" in kinds else []
+            substitutes[key] = tuple(subs)
+        return substitutes[key]
+
+    generated = common = seamy = claimed = ambiguous = 0
+    for rule in lists:
+        ri = rule_index[id(rule)]
+        max_seam = dict(rule.max_seam)
+        for word, count in rule.words:
+            wi = len(out.forms)
+            out.forms.append(word)
+            out.form_rule.append(ri)
+            # the highest jieba count a misspelling may have: below max_count, and rare
+            # next to the word
+            most_common = min(rule.max_count - 1, rule.max_ratio * count)
+            most_seam = max_seam.get(len(word), 0.0) * count
+            for i, ch in enumerate(word):
+                head, tail = word[:i], word[i + 1 :]
+                for c, bit in substitutes_of(ch, rule.kinds):
+                    variant = head + c + tail
+                    generated += 1
+                    if variant in chosen:
+                        if 0 <= chosen[variant][0] != wi:
+                            chosen[variant] = (-1, 0)
+                            ambiguous += 1
+                    elif freq.get(variant, 0) > most_common:
+                        common += 1
+                    elif variant in taken or variant in protected:
+                        claimed += 1
+                    elif seam(variant) > most_seam:
+                        seamy += 1
+                    else:
+                        chosen[variant] = (wi, bit)
+    stats.update({"generated": generated, "dropped: a word in its own right": common,
+                  "dropped: reads as two words": seamy, "dropped: claimed by another rule": claimed,
+                  "dropped: from two words": ambiguous})
+    unique = sorted(v for v, (wi, _) in chosen.items() if wi >= 0)
+    inside: set[str] = set()
+    if unique:
+        probe = build_matcher(unique, "daachorse")
+        inside = {unique[i] for term in protected for _, _, i in probe.find_all(term)}
+    for variant in unique:
+        if variant in inside:
+            stats["dropped: inside a protected term"] += 1
+            continue
+        wi, bit = chosen[variant]
+        out.patterns.append(variant)
+        out.targets.append(wi << 1 | bit)
+    stats["kept"] = len(out.patterns)
+    stats["words"] = len(out.forms)
+    out.stats = dict(sorted(stats.items()))
+    return out
+
+
+def _seam_counts():
+    """``seam(v)``: how often ``v`` is expected to arise at a word boundary, the largest
+    over its split points ``v = L + R`` of count(words ending in L) × count(words
+    starting with R) / count(all words), from jieba's dictionary counts."""
+    freq = jieba_frequencies()
+    total = sum(freq.values())
+    ends: dict[str, int] = {}
+    starts: dict[str, int] = {}
+    for word, n in freq.items():
+        for k in range(1, min(3, len(word)) + 1):
+            ends[word[-k:]] = ends.get(word[-k:], 0) + n
+            starts[word[:k]] = starts.get(word[:k], 0) + n
+    end, start = ends.get, starts.get
+
+    def seam(v: str) -> float:
+        best = 0
+        for k in range(1, len(v)):
+            a = end(v[:k])
+            if a:
+                best = max(best, a * start(v[k:], 0))
+        return best / total
+
+    return seam
 
 
 def default_cache_dir() -> Path:

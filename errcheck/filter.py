@@ -137,16 +137,21 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
     targets = compiled.targets
     rules = compiled.rules
     allow = compiled.allow
-    hits = [m for m in matches if targets[m[2]]]  # most matches are allow-phrases only
+    word_base = len(targets)
+    # most matches are allow-phrases only; patterns from word_base on are word-list variants
+    hits = [m for m in matches if m[2] >= word_base or targets[m[2]]]
     candidates: list[Candidate] = []
     for start, end, index in hits:
+        if index >= word_base:
+            candidates.extend(_word_candidate(compiled, start, end, index - word_base, selection))
+            continue
         for rule_i, suggestions, kind, boundary in targets[index]:
             rule = rules[rule_i]
             if selection.accepts_rule(rule):
                 candidates.append(Candidate(start, end, Target(rule, suggestions, kind, boundary)))
     if not candidates:
         return []
-    allows = [(s, e, allow[i]) for s, e, i in matches if allow[i]]
+    allows = [(s, e, allow[i]) for s, e, i in matches if i < word_base and allow[i]]
     allows.sort(key=_start)  # the scan reports matches nearly in order: timsort is cheap
     allow_starts = [a[0] for a in allows]
     longest_allow = compiled.longest_allow
@@ -154,10 +159,23 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
-        if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, compiled.rare_words):
+        # a word-list variant is a guess about an everyday word: any dictionary word at
+        # all that straddles it (服务体系 around 务体) explains the text better
+        rare_words = compiled.rare_words if not cand.target.rule.words else frozenset()
+        if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, rare_words):
             continue
         kept.append(cand)
     return resolve_overlaps(kept)
+
+
+def _word_candidate(compiled: CompiledRules, start: int, end: int, k: int, selection: Selection) -> list[Candidate]:
+    packed = compiled.word_targets[k]
+    word = packed >> 1
+    rule = compiled.rules[compiled.word_form_rule[word]]
+    if not selection.accepts_rule(rule):
+        return []
+    kind = "shape" if packed & 1 else "homophone"
+    return [Candidate(start, end, Target(rule, (compiled.word_forms[word],), kind, True))]
 
 
 def _allowed(cand: Candidate, allows, allow_starts: list[int], longest: int) -> bool:

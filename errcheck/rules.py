@@ -37,7 +37,14 @@ TERM_KEYS = {
     "code", "term", "segments", "quoted", "term_type", "category", "severity", "message", "source",
     "rationale", "examples", "valid_from", "valid_to", "note",
 }
-FILE_KEYS = {"defaults", "entries", "terms"}
+WORDLIST_KEYS = {
+    "code", "words", "kinds", "max_ratio", "max_count", "max_seam", "category", "severity", "message", "source",
+    "rationale", "allow", "examples", "valid_from", "valid_to", "note",
+}
+WORDLIST_REQUIRED = ("code", "words", "category", "severity", "examples")
+#: the kinds of one-character substitution a word list generates
+WORDLIST_KINDS = ("homophone", "shape")
+FILE_KEYS = {"defaults", "entries", "terms", "wordlist"}
 DEFAULT_KEYS = (ENTRY_KEYS | TERM_KEYS) - {"code", "wrong", "right", "examples", "allow", "term", "segments"}
 REQUIRED = ("code", "wrong", "category", "severity", "message", "examples")
 TERM_REQUIRED = ("code", "term", "category", "severity")
@@ -60,6 +67,8 @@ class Example:
 
     text: str
     span: tuple[int, int] | None = None
+    #: the expected suggestion, when the rule has no fixed one: ``[[花蓝|花篮]]``
+    suggestion: str | None = None
 
     @classmethod
     def parse_bad(cls, marked: str) -> "Example":
@@ -67,8 +76,11 @@ class Example:
         if len(markers) != 1:
             raise ValueError(f"a bad example needs exactly one [[...]] marker, found {len(markers)}: {marked!r}")
         m = markers[0]
-        text = marked[: m.start()] + m.group(1) + marked[m.end() :]
-        return cls(text, (m.start(), m.start() + len(m.group(1))))
+        found, bar, suggestion = m.group(1).partition("|")
+        if bar and not (found and suggestion):
+            raise ValueError(f"a [[wrong|suggestion]] marker needs both parts: {marked!r}")
+        text = marked[: m.start()] + found + marked[m.end() :]
+        return cls(text, (m.start(), m.start() + len(found)), suggestion or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +108,14 @@ class Rule:
     segments: tuple[str, ...] = ()
     quoted: bool = False
     term_type: str = ""
+    #: word lists only: ``(word, frequency count)`` pairs whose one-character homophone
+    #: and look-alike misspellings are flagged, and the limits of that generation
+    words: tuple[tuple[str, int], ...] = ()
+    kinds: tuple[str, ...] = ()
+    max_ratio: float = 0.0
+    max_count: int = 0
+    #: ``(length, ratio)`` pairs: see `compiler._word_variants`
+    max_seam: tuple[tuple[int, float], ...] = ()
 
     def checks_boundary(self, wrong: str) -> bool:
         return self.boundary if self.boundary is not None else len(wrong) <= AUTO_BOUNDARY_MAX
@@ -110,8 +130,9 @@ class Rule:
             return False
         return True
 
-    def format_message(self, match: str, kind: str = "") -> str:
-        return self.message.format(match=match, suggestion="、".join(self.right) if self.right else "", kind=kind)
+    def format_message(self, match: str, kind: str = "", suggestions: tuple[str, ...] | None = None) -> str:
+        suggestions = self.right if suggestions is None else suggestions
+        return self.message.format(match=match, suggestion="、".join(suggestions), kind=kind)
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -263,6 +284,60 @@ def _build_term(raw: dict, defaults: dict, path: Path) -> Rule:
                 term_type=term_type, **common)
 
 
+def _read_word_table(path: Path) -> tuple[tuple[str, int], ...]:
+    """``word<TAB>count[<TAB>anything]`` lines; ``#`` starts a comment."""
+    if not path.is_file():
+        raise ValueError(f"word table {path.name!r} not found next to the file")
+    words = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0] or not parts[1].isdigit():
+            raise RuleError(path, number, "expected word<TAB>count")
+        words.append((parts[0], int(parts[1])))
+    if not words:
+        raise ValueError(f"word table {path.name!r} is empty")
+    return tuple(words)
+
+
+def _build_wordlist(raw, defaults: dict, path: Path) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(path, None, "'wordlist' must be a mapping")
+    line, entry = _open_entry(raw, defaults, path, WORDLIST_KEYS, WORDLIST_REQUIRED, "word list")
+    try:
+        common = _common_fields(entry, TERM_MESSAGE)
+        words = tuple(dict(pair for name in _string_list(entry["words"], "words")
+                           for pair in _read_word_table(path.parent / name)).items())
+        kinds = _string_list(entry.get("kinds") or list(WORDLIST_KINDS), "kinds")
+        unknown = set(kinds) - set(WORDLIST_KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds {sorted(unknown)} (expected: {', '.join(WORDLIST_KINDS)})")
+        max_ratio, max_count = entry.get("max_ratio", 0.01), entry.get("max_count", 3)
+        if not isinstance(max_ratio, (int, float)) or not 0 <= max_ratio < 1:
+            raise ValueError("max_ratio must be a number in [0, 1)")
+        if not isinstance(max_count, int) or max_count < 1:
+            raise ValueError("max_count must be a positive integer")
+        max_seam = entry.get("max_seam") or {}
+        if isinstance(max_seam, dict):
+            max_seam = {k: v for k, v in max_seam.items() if k != "__line__"}
+        if not isinstance(max_seam, dict) or not all(
+                isinstance(k, int) and isinstance(v, (int, float)) and v >= 0 for k, v in max_seam.items()):
+            raise ValueError("max_seam must map a word length to a non-negative number")
+        allow = _string_list(entry.get("allow") or [], "allow")
+        if not common["bad_examples"]:
+            raise ValueError("needs at least one bad example (a sentence that must be flagged)")
+        for ex in common["bad_examples"]:
+            if not ex.suggestion:
+                raise ValueError(f"a word-list bad example names its suggestion: [[wrong|right]] in {ex.text!r}")
+    except ValueError as exc:
+        raise RuleError(path, line, f"word list {entry['code']}: {exc}") from None
+    return Rule(wrong=(), right=(), allow=allow, boundary=True, path=str(path), line=line, words=words,
+                kinds=kinds, max_ratio=float(max_ratio), max_count=max_count,
+                max_seam=tuple(sorted((k, float(v)) for k, v in max_seam.items())), **common)
+
+
 def load_file(path: str | Path) -> list[Rule]:
     """Load and validate one dictionary file."""
     path = Path(path)
@@ -291,6 +366,10 @@ def load_file(path: str | Path) -> list[Rule]:
         raise RuleError(path, defaults.get("__line__"), f"key(s) {sorted(bad_defaults)} cannot be set in 'defaults'")
     defaults = {k: v for k, v in defaults.items() if k != "__line__"}
     rules = []
+    if "wordlist" in data:
+        if set(data) & {"entries", "terms"}:
+            raise RuleError(path, data.get("__line__"), "a 'wordlist' file has no 'entries' or 'terms'")
+        return [_build_wordlist(data["wordlist"], defaults, path)]
     if "terms" in data:
         terms = data["terms"]
         if not isinstance(terms, list) or not terms:
