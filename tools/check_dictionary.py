@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                 for rule in new_rules if codes[rule.code] > 1]
     problems += _problems_with_forms(new_rules, other_rules)
 
-    checker = Checker([*shipped, *args.files], builtin=False)
+    # the shipped directory (it carries the confusables tables), plus any given file
+    # that lives outside it
+    outside = [p for p in args.files if not p.resolve().is_relative_to(builtin_dictionaries().resolve())]
+    checker = Checker(outside, builtin=True)
     problems += _problems_with_examples(checker, new_rules)
     for p in problems:
         print(p)
