@@ -120,7 +120,7 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     import json
 
     from errcheck.resources import builtin_dictionaries
-    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, ENTRY_KEYS, TERM_KEYS
+    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, ENTRY_KEYS, TERM_KEYS, WORDLIST_KEYS
 
     schema = json.loads((builtin_dictionaries() / "schema.json").read_text(encoding="utf-8"))
     entry = schema["properties"]["entries"]["items"]["properties"]
@@ -128,6 +128,42 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     assert set(schema["properties"]["defaults"]["properties"]) == DEFAULT_KEYS
     assert tuple(entry["category"]["enum"]) == CATEGORIES
     assert set(schema["properties"]["terms"]["items"]["properties"]) == TERM_KEYS
+    assert set(schema["properties"]["wordlist"]["properties"]) == WORDLIST_KEYS
+
+
+WORDLIST_FILE = """\
+wordlist:
+  code: CW9901
+  words: words.tsv
+  category: typo
+  severity: error
+  source: test
+  examples:
+    bad: ["大家[[齐心协立|齐心协力]]。"]
+"""
+
+
+def test_word_list_loads_its_table(tmp_path):
+    (tmp_path / "words.tsv").write_text("# comment\n齐心协力\t120\ti\n", encoding="utf-8")
+    (rule,) = load_file(write(tmp_path, WORDLIST_FILE))
+    assert rule.words == (("齐心协力", 120),) and rule.kinds == ("homophone", "shape")
+    assert rule.bad_examples[0].suggestion == "齐心协力"
+
+
+@pytest.mark.parametrize("table, change, reason", [
+    ("齐心协力\tmany\n", None, "words.tsv:1: expected word<TAB>count"),
+    (None, None, "word table 'words.tsv' not found"),
+    ("齐心协力\t120\n", ("齐心协立|齐心协力", "齐心协立"), "names its suggestion"),
+    ("齐心协力\t120\n", ("source: test", "source: test\n  max_ratio: 2"), "max_ratio must be"),
+    ("齐心协力\t120\n", ("source: test", "source: test\n  kinds: [missing]"), "unknown kinds"),
+])
+def test_bad_word_list_is_rejected_with_file_and_reason(tmp_path, table, change, reason):
+    if table is not None:
+        (tmp_path / "words.tsv").write_text(table, encoding="utf-8")
+    text = WORDLIST_FILE.replace(*change) if change else WORDLIST_FILE
+    with pytest.raises(RuleError) as err:
+        load_file(write(tmp_path, text))
+    assert reason in str(err.value) and "d.yaml" in str(err.value)
 
 
 TERM_FILE = """\
