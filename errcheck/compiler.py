@@ -222,67 +222,39 @@ def _word_variants(rules, rule_index, taken: dict[str, int], confusables: Confus
     nothing); (a') it does not read naturally as the end of one word followed by the
     start of the next (新的, 这是, 关系是): the expected count of that seam, from jieba's
     counts of words ending and starting with its parts, is at most ``max_seam[length]``
-    times the word's count; (b) it comes from one word only (two words one slip away from the same
-    string leave the suggestion in doubt); (c) no other rule already claims the string
-    (curated pairs and protected terms win); (d) it is not, and does not occur inside,
-    a protected term or a suggestion of any rule.
+    times the word's count; (b) it comes from one word only (two words one slip away from
+    the same string leave the suggestion in doubt); (c) no other rule already claims the
+    string (curated pairs and protected terms win); (d) it is not, and does not occur
+    inside, a protected term or a suggestion of any rule.
+
+    (a), (a') and (b) depend on the word list alone and are cached on disk (see
+    `_word_candidates`); (c) and (d) depend on the rest of the rule set and run here.
     """
     out = _WordVariants()
     lists = [r for r in rules if r.words]
     if not lists:
         return out
-    freq = jieba_frequencies()
-    seam = _seam_counts()
     protected = {r.term for r in rules if r.term} | {right for r in rules for right in r.right}
     stats: Counter = Counter()
     chosen: dict[str, tuple[int, int]] = {}  # variant -> (word index, kind bit), or (-1, 0) if ambiguous
-    substitutes: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, int], ...]] = {}
-
-    def substitutes_of(ch: str, kinds: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-        key = (ch, kinds)
-        if key not in substitutes:
-            subs = [(c, 0) for c in sorted(confusables.same_tone_homophones(ch))] if "homophone" in kinds else []
-            subs += [(c, 1) for c in sorted(confusables.look_alikes(ch))] if "shape" in kinds else []
-            substitutes[key] = tuple(subs)
-        return substitutes[key]
-
-    generated = common = seamy = claimed = ambiguous = 0
     for rule in lists:
-        ri = rule_index[id(rule)]
-        max_seam = dict(rule.max_seam)
-        for word, count in rule.words:
-            wi = len(out.forms)
-            out.forms.append(word)
-            out.form_rule.append(ri)
-            # the highest jieba count a misspelling may have: below max_count, and rare
-            # next to the word
-            most_common = min(rule.max_count - 1, rule.max_ratio * count)
-            most_seam = max_seam.get(len(word), 0.0) * count
-            for i, ch in enumerate(word):
-                head, tail = word[:i], word[i + 1 :]
-                for c, bit in substitutes_of(ch, rule.kinds):
-                    variant = head + c + tail
-                    generated += 1
-                    if variant in chosen:
-                        if 0 <= chosen[variant][0] != wi:
-                            chosen[variant] = (-1, 0)
-                            ambiguous += 1
-                    elif freq.get(variant, 0) > most_common:
-                        common += 1
-                    elif variant in taken or variant in protected:
-                        claimed += 1
-                    elif seam(variant) > most_seam:
-                        seamy += 1
-                    else:
-                        chosen[variant] = (wi, bit)
-    stats.update({"generated": generated, "dropped: a word in its own right": common,
-                  "dropped: reads as two words": seamy, "dropped: claimed by another rule": claimed,
-                  "dropped: from two words": ambiguous})
+        offset = len(out.forms)
+        forms, candidates, list_stats = _word_candidates(rule, confusables)
+        out.forms.extend(forms)
+        out.form_rule.extend([rule_index[id(rule)]] * len(forms))
+        stats.update(list_stats)
+        for variant, wi, bit in candidates:
+            if variant in taken or variant in protected:
+                stats["dropped: claimed by another rule"] += 1
+            elif variant in chosen:  # from another word list
+                chosen[variant] = (-1, 0)
+                stats["dropped: from two words"] += 1
+            else:
+                chosen[variant] = (offset + wi, bit)
     unique = sorted(v for v, (wi, _) in chosen.items() if wi >= 0)
-    inside: set[str] = set()
-    if unique:
-        probe = build_matcher(unique, "daachorse")
-        inside = {unique[i] for term in protected for _, _, i in probe.find_all(term)}
+    # variants are 2-4 characters: enumerate the protected strings' substrings of those
+    # lengths (cheaper than an automaton over hundreds of thousands of variants)
+    inside = {t[i : i + n] for t in protected for n in (2, 3, 4) for i in range(len(t) - n + 1)}
     for variant in unique:
         if variant in inside:
             stats["dropped: inside a protected term"] += 1
@@ -294,6 +266,84 @@ def _word_variants(rules, rule_index, taken: dict[str, int], confusables: Confus
     stats["words"] = len(out.forms)
     out.stats = dict(sorted(stats.items()))
     return out
+
+
+_CANDIDATES: dict[str, tuple] = {}
+
+
+def _word_candidates(rule: Rule, confusables: Confusables):
+    """``(words, [(variant, word index, kind bit)], stats)`` for one word list: guards
+    (a), (a') and (b) of `_word_variants`. Generating them takes seconds for tens of
+    thousands of words, so the result is kept in memory and in the cache directory, keyed
+    by the list, the character tables and errcheck's version."""
+    import hashlib
+
+    key = hashlib.sha256(repr((
+        rule.words, rule.kinds, rule.max_ratio, rule.max_count, rule.max_seam, confusables.common_limit,
+        sorted(confusables.shape.items()), __version__, CACHE_FORMAT, Path(__file__).read_bytes(),
+    )).encode()).hexdigest()[:32]
+    if key in _CANDIDATES:
+        return _CANDIDATES[key]
+    path = default_cache_dir() / f"wordlist-{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            _CANDIDATES[key] = result = pickle.load(fh)
+        return result
+    except (OSError, pickle.PickleError, EOFError, ValueError):
+        pass
+    result = _generate_word_candidates(rule, confusables)
+    _CANDIDATES[key] = result
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".wordlist-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cannot write word-list cache %s: %s", path, exc)
+    return result
+
+
+def _generate_word_candidates(rule: Rule, confusables: Confusables):
+    freq = jieba_frequencies()
+    seam = _seam_counts()
+    max_seam = dict(rule.max_seam)
+    substitutes: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def substitutes_of(ch: str) -> tuple[tuple[str, int], ...]:
+        if ch not in substitutes:
+            subs = [(c, 0) for c in sorted(confusables.same_tone_homophones(ch))] if "homophone" in rule.kinds else []
+            subs += [(c, 1) for c in sorted(confusables.look_alikes(ch))] if "shape" in rule.kinds else []
+            substitutes[ch] = tuple(subs)
+        return substitutes[ch]
+
+    forms = [word for word, _ in rule.words]
+    chosen: dict[str, tuple[int, int]] = {}
+    generated = common = seamy = ambiguous = 0
+    for wi, (word, count) in enumerate(rule.words):
+        # the highest jieba count a misspelling may have: below max_count, and rare
+        # next to the word
+        most_common = min(rule.max_count - 1, rule.max_ratio * count)
+        most_seam = max_seam.get(len(word), 0.0) * count
+        for i, ch in enumerate(word):
+            head, tail = word[:i], word[i + 1 :]
+            for c, bit in substitutes_of(ch):
+                variant = head + c + tail
+                generated += 1
+                if variant in chosen:
+                    if 0 <= chosen[variant][0] != wi:
+                        chosen[variant] = (-1, 0)
+                        ambiguous += 1
+                elif freq.get(variant, 0) > most_common:
+                    common += 1
+                elif seam(variant) > most_seam:
+                    seamy += 1
+                else:
+                    chosen[variant] = (wi, bit)
+    candidates = [(v, wi, bit) for v, (wi, bit) in chosen.items() if wi >= 0]
+    stats = {"generated": generated, "dropped: a word in its own right": common,
+             "dropped: reads as two words": seamy, "dropped: from two words": ambiguous}
+    return forms, candidates, stats
 
 
 def _seam_counts():
