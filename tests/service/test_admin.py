@@ -83,7 +83,7 @@ def test_no_request_fails_during_reloads(make_settings, extra_dir):
     with LiveServer(app) as server:
         def hammer():
             n = 0
-            with httpx.Client(base_url=server.url, timeout=10) as http:
+            with httpx.Client(base_url=server.url, timeout=60) as http:
                 while not done.is_set():
                     r = http.post("/v1/check", json={"text": "京津翼，这里有瑕疵字"})
                     codes = [f["code"] for f in r.json().get("findings", [])] if r.status_code == 200 else []
@@ -96,7 +96,7 @@ def test_no_request_fails_during_reloads(make_settings, extra_dir):
         for t in threads:
             t.start()
         statuses = []
-        with httpx.Client(base_url=server.url, timeout=30, headers=TOKEN) as admin:
+        with httpx.Client(base_url=server.url, timeout=120, headers=TOKEN) as admin:
             for i in range(4):
                 bad = i % 2 == 1
                 rule = EXTRA_RULE.replace("severity: error", "severity: awful") if bad else EXTRA_RULE.replace(
