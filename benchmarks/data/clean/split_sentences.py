@@ -2,6 +2,12 @@
 """Turn a raw text file of an official document into one sentence per line.
 
 Usage: split_sentences.py RAW.txt [RAW2.txt ...] > OUT.txt
+       split_sentences.py -d OUTDIR RAW.txt [RAW2.txt ...]
+           (one output file per input: OUTDIR/<input file name>)
+
+How benchmarks/data/clean/*.txt were made (raw copies kept outside the repository):
+       python split_sentences.py -d benchmarks/data/clean RAWDIR/gov_work_report_*.txt \
+           RAWDIR/law_*.txt RAWDIR/sc_reg_*.txt
 
 Rules (the form of benchmarks/data/clean/*.txt):
 - the text is read as UTF-8 and NFC-normalised; nothing else in a sentence is changed;
@@ -16,6 +22,7 @@ Rules (the form of benchmarks/data/clean/*.txt):
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 import unicodedata
@@ -49,20 +56,34 @@ def keep(piece: str) -> bool:
     return True
 
 
-def main(paths: list[str]) -> int:
+def main(paths: list[str], outdir: str | None = None) -> int:
     seen: set[str] = set()
-    out = sys.stdout
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
+        kept = []
         for piece in sentences(text):
             if keep(piece) and piece not in seen:
                 seen.add(piece)
-                out.write(piece + "\n")
+                kept.append(piece)
+        if outdir is None:
+            sys.stdout.write("".join(p + "\n" for p in kept))
+            continue
+        target = os.path.join(outdir, os.path.basename(path))
+        tmp = target + ".tmp"
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write("".join(p + "\n" for p in kept))
+        os.replace(tmp, target)
+        print(f"{target}\t{len(kept)} lines\t{sum(len(p) for p in kept)} chars",
+              file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    outdir = None
+    if args[:1] == ["-d"] and len(args) >= 2:
+        outdir, args = args[1], args[2:]
+    if not args:
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(args, outdir))
