@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import quality  # noqa: E402
 import speed  # noqa: E402
 
 from errcheck import Checker  # noqa: E402
@@ -35,7 +36,7 @@ FAMILY = "common-words"
 def clean_prose() -> list[tuple[str, dt.date | None, list[str]]]:
     out = []
     for path in sorted(speed.CORPUS.glob("*.txt")) if speed.CORPUS.is_dir() else []:
-        as_of = dt.date(1998, 1, 31) if path.name.startswith("rmrb1998") else None
+        as_of = quality.clean_as_of(path)
         out.append((path.name, as_of, path.read_text(encoding="utf-8").splitlines()))
     return out
 

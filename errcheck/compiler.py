@@ -293,15 +293,21 @@ def _word_candidates(rule: Rule, confusables: Confusables):
         pass
     result = _generate_word_candidates(rule, confusables)
     _CANDIDATES[key] = result
+    _write_pickle(path, result, "word-list cache")
+    return result
+
+
+def _write_pickle(path: Path, payload, what: str) -> None:
+    """Write atomically (temp file + rename), so a reader never sees half a cache; a
+    cache that cannot be written is logged, never fatal."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".wordlist-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:
-        log.warning("cannot write word-list cache %s: %s", path, exc)
-    return result
+        log.warning("cannot write %s %s: %s", what, path, exc)
 
 
 def _generate_word_candidates(rule: Rule, confusables: Confusables):
@@ -407,14 +413,7 @@ def load_or_compile(
             log.warning("ignoring unreadable rule cache %s: %s", path, exc)
     compiled = load()
     if path:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            payload = {f.name: getattr(compiled, f.name) for f in fields(CompiledRules) if f.name != "matcher"}
-            payload["automaton"] = compiled.matcher.to_bytes()
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.warning("cannot write rule cache %s: %s", path, exc)
+        payload = {f.name: getattr(compiled, f.name) for f in fields(CompiledRules) if f.name != "matcher"}
+        payload["automaton"] = compiled.matcher.to_bytes()
+        _write_pickle(path, payload, "rule cache")
     return compiled, "built"
