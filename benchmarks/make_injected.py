@@ -48,9 +48,8 @@ from pathlib import Path
 
 import errcheck
 from errcheck.confusables import Confusables, load_shape_table
-from errcheck.filter import SEGMENTER
 from errcheck.matcher import build_matcher
-from errcheck.variants import CLOSE_QUOTE, KINDS, OPEN_QUOTE, drop_reason, generate
+from errcheck.variants import CLOSE_QUOTE, KINDS, OPEN_QUOTE, drop_reason, generate, word_spans
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import ROOT, clean_as_of, display_path  # noqa: E402  (benchmarks/ is not a package)
@@ -102,14 +101,6 @@ def aligned(tokens: list[tuple[int, int]], start: int, end: int) -> bool:
     司法部门 does not: replacing it would not replace a name)."""
     bounds = {a for a, _ in tokens} | {b for _, b in tokens}
     return start in bounds and end in bounds
-
-
-def tokens_of(sentence: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for word in SEGMENTER.cut(sentence):
-        spans.append((pos, pos + len(word)))
-        pos += len(word)
-    return spans
 
 
 def allowed_after(rule, text: str, start: int, end: int) -> bool:
@@ -168,7 +159,7 @@ class Injector:
         found = self.matcher.find_all(sentence)
         if not found:
             return []
-        tokens = tokens_of(sentence)
+        tokens = word_spans(sentence)
         today = _dt.date.today()
         out = []
         for start, end, i in found:
