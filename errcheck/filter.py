@@ -165,7 +165,7 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
         if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, rare_words):
             continue
         kept.append(cand)
-    return resolve_overlaps(kept)
+    return resolve_overlaps(kept, text)
 
 
 def _word_candidate(compiled: CompiledRules, start: int, end: int, k: int, selection: Selection) -> list[Candidate]:
@@ -192,11 +192,20 @@ def _allowed(cand: Candidate, allows, allow_starts: list[int], longest: int) -> 
     return False
 
 
-def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+def resolve_overlaps(candidates: list[Candidate], text: str) -> list[Candidate]:
     """Leftmost-longest, in two tiers: curated (listed) candidates first, then generated
     variants of protected terms fill the gaps they leave. So a listed error is reported
-    with its own rule even inside a longer generated variant. Within a tier, ties go to
-    the more severe rule, then the lower code, so the choice never depends on order."""
+    with its own rule even inside a longer generated variant, as long as its correction
+    turns the variant into the term (京津翼 in 京津翼协同发展). A listed match whose
+    correction would not (人大常委 inside 人大常委委会, a misspelt 人大常委会) is an
+    accident of the misspelt term, and the variant, which explains the whole span, wins.
+    Within a tier, ties go to the more severe rule, then the lower code, so the choice
+    never depends on order. A variant of several terms at once (第个百年奋斗目标 lacks
+    the 一 of one term or the 二 of another) is reported once, under the winning rule,
+    with the other terms appended to its suggestions."""
+    generated = [c for c in candidates if c.target.kind != "listed"]
+    if generated:
+        candidates = [c for c in candidates if c.target.kind != "listed" or not _contradicts_variant(c, generated, text)]
     chosen: list[Candidate] = []
     for tier in (True, False):
         ordered = sorted(
@@ -209,8 +218,33 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
             if cand.start >= last_end and not _overlaps(taken, cand.start, cand.end):
                 chosen.append(cand)
                 last_end = cand.end
+            elif not tier and _same_span_variant(chosen[-1], cand):
+                chosen[-1] = _with_alternatives(chosen[-1], cand)
     chosen.sort(key=lambda c: c.start)
     return chosen
+
+
+def _same_span_variant(chosen: Candidate, cand: Candidate) -> bool:
+    return (chosen.start, chosen.end) == (cand.start, cand.end) and chosen.target.kind != "listed"
+
+
+def _with_alternatives(chosen: Candidate, other: Candidate) -> Candidate:
+    suggestions = chosen.target.suggestions
+    extra = tuple(s for s in other.target.suggestions if s not in suggestions)
+    if not extra:
+        return chosen
+    return Candidate(chosen.start, chosen.end, chosen.target._replace(suggestions=suggestions + extra))
+
+
+def _contradicts_variant(cand: Candidate, generated: list[Candidate], text: str) -> bool:
+    """Whether listed ``cand`` lies inside a longer generated variant and its correction
+    does not turn that variant into the variant's term."""
+    for g in generated:
+        if g.start <= cand.start and cand.end <= g.end and g.end - g.start > cand.end - cand.start:
+            fixed = text[g.start:cand.start] + cand.target.suggestions[0] + text[cand.end:g.end]
+            if fixed != g.target.suggestions[0]:
+                return True
+    return False
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
