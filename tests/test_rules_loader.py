@@ -120,7 +120,7 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     import json
 
     from errcheck.resources import builtin_dictionaries
-    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, ENTRY_KEYS, TERM_KEYS, WORDLIST_KEYS
+    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, DIVISIONS_KEYS, ENTRY_KEYS, TERM_KEYS, WORDLIST_KEYS
 
     schema = json.loads((builtin_dictionaries() / "schema.json").read_text(encoding="utf-8"))
     entry = schema["properties"]["entries"]["items"]["properties"]
@@ -129,6 +129,7 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     assert tuple(entry["category"]["enum"]) == CATEGORIES
     assert set(schema["properties"]["terms"]["items"]["properties"]) == TERM_KEYS
     assert set(schema["properties"]["wordlist"]["properties"]) == WORDLIST_KEYS
+    assert set(schema["properties"]["divisions"]["properties"]) == DIVISIONS_KEYS
 
 
 WORDLIST_FILE = """\
