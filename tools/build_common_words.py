@@ -7,8 +7,10 @@ errcheck flags (issue: 花蓝 for 花篮, 年贷 for 年货, 再接再励 for �
 Source: the word counts of jieba's bundled dictionary (``jieba/dict.txt``, which ships
 with the jieba package errcheck depends on). A word is taken when
 
-* it has 2–4 characters, all among the 3,500 most frequent characters (the same
-  character set the variant generator draws substitutes from);
+* it has 2–4 Chinese characters. Rare characters are welcome: a word such as 秸秆,
+  以儆效尤 or 不胫而走 is exactly what writers misspell, and its misspellings still draw
+  their substitutes from the 3,500 most frequent characters (``--chars N`` restricts the
+  words themselves to the N most frequent characters instead);
 * its part-of-speech tag is not a proper name, place, organisation, number or foreign
   string (nr, nrt, nrfg, ns, nt, nz, m, x, eng): names are not "misspelt" into other names;
 * its count reaches the cut-off for its length, or it is a four-character idiom (tag
@@ -42,10 +44,16 @@ def jieba_entries() -> list[tuple[str, int, str]]:
     return rows
 
 
-def select(rows, min_counts: dict[int, int], idiom_min: int, chars: frozenset[str]) -> list[tuple[str, int, str]]:
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def select(rows, min_counts: dict[int, int], idiom_min: int, chars: frozenset[str] | None) -> list[tuple[str, int, str]]:
+    """The words that pass the cut-offs; ``chars``, when given, limits their characters."""
     chosen = []
     for word, count, tag in rows:
-        if not 2 <= len(word) <= 4 or tag in SKIP_TAGS or not all(c in chars for c in word):
+        if not 2 <= len(word) <= 4 or tag in SKIP_TAGS or not all(
+                (c in chars) if chars is not None else _is_han(c) for c in word):
             continue
         if count >= min_counts[len(word)] or (tag == "i" and len(word) == 4 and count >= idiom_min):
             chosen.append((word, count, tag))
@@ -57,7 +65,8 @@ def render(rows, args) -> str:
         "# Everyday words whose one-character misspellings errcheck flags (word list CW0001).",
         f"# Built by tools/build_common_words.py from jieba {jieba.__version__} dict.txt word counts:",
         f"# 2-char count >= {args.min2}, 3-char >= {args.min3}, 4-char >= {args.min4}, 4-char idioms (tag i) >= {args.idiom_min};",
-        f"# characters among the {args.chars} most frequent; proper names, places, organisations,",
+        (f"# characters among the {args.chars} most frequent; " if args.chars else "# any Chinese characters; ")
+        + "proper names, places, organisations,",
         "# numbers and foreign strings excluded. Columns: word, jieba count, jieba tag. Do not edit by",
         "# hand: change the options and rebuild; add hand-picked words to curated.tsv instead.",
     ]
@@ -72,12 +81,13 @@ def main(argv=None) -> int:
     parser.add_argument("--min3", type=int, default=1000, help="cut-off for 3-character words (default %(default)s)")
     parser.add_argument("--min4", type=int, default=300, help="cut-off for 4-character words (default %(default)s)")
     parser.add_argument("--idiom-min", type=int, default=10, help="cut-off for 4-character idioms (default %(default)s)")
-    parser.add_argument("--chars", type=int, default=3500)
+    parser.add_argument("--chars", type=int, default=0,
+                        help="only words made of the N most frequent characters (default: any Chinese character)")
     parser.add_argument("--out", type=Path, default=TABLE)
     parser.add_argument("--check", action="store_true", help="only check that --out is up to date")
     args = parser.parse_args(argv)
     rows = select(jieba_entries(), {2: args.min2, 3: args.min3, 4: args.min4}, args.idiom_min,
-                  common_characters(args.chars))
+                  common_characters(args.chars) if args.chars else None)
     text = render(rows, args)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
