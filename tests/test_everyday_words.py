@@ -78,9 +78,13 @@ def test_variant_between_clauses_is_caught_with_its_word(checker, family, data):
 
 def assert_explained(text, findings, start, end, word):
     """Why a variant at text[start:end] may lack its own CW0001 finding: a listed pair
-    reports the slip inside it (锈花 in 锈花枕头) and its correction restores the word,
-    or a dictionary word straddles the variant's edge (张平福 + 建莉: 福建)."""
+    reports the slip inside it (锈花 in 锈花枕头) and its correction restores the word;
+    a dictionary word straddles the variant's edge (张平福 + 建莉: 福建); or a finding that
+    starts earlier overlaps it (福场 in 张平福 + 场劾: leftmost wins)."""
     inside = [f for f in findings if start <= f.start and f.end <= end]
+    earlier = [f for f in findings if f.start < start < f.end]
+    if earlier:
+        return
     if inside:
         fixed = text[start:end]
         for f in sorted(inside, key=lambda f: f.start, reverse=True):
