@@ -128,9 +128,22 @@ def fold(pattern: str) -> str:
     return pattern.translate(FOLD_TABLE)
 
 
+#: curly quotes also matched as the straight ASCII quotes web pages and plain-text
+#: drafts often use instead (最后"一公里" is the same misplaced quote as 最后“一公里”)
+ASCII_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
 def pattern_variants(pattern: str) -> list[str]:
-    """The folded ``pattern`` in every width spelling of its punctuation (itself first)."""
+    """The folded ``pattern`` in every width spelling of its punctuation (itself first),
+    plus, when it has curly quotes, the spelling with straight ASCII quotes."""
     folded = fold(pattern)
+    straight = folded.translate(ASCII_QUOTES)
+    if straight != folded:
+        return list(dict.fromkeys(_width_variants(folded) + [straight]))
+    return _width_variants(folded)
+
+
+def _width_variants(folded: str) -> list[str]:
     spots = [i for i, ch in enumerate(folded) if ch in _OTHER_WIDTH]
     if not spots:
         return [folded]

@@ -74,3 +74,11 @@ def test_offset_map_round_trips(text):
         for j in range(i + 1, min(len(n.text), i + 4) + 1):
             start, end = n.to_original(i, j)
             assert fold(text[start:end]) == n.text[i:j]
+
+
+def test_curly_quotes_in_a_pattern_also_match_straight_quotes():
+    from errcheck.normalize import pattern_variants
+
+    assert pattern_variants("最后“一公里”") == ["最后“一公里”", '最后"一公里"']
+    assert pattern_variants("‘三农’问题") == ["‘三农’问题", "'三农'问题"]
+    assert pattern_variants("京津冀") == ["京津冀"]
