@@ -425,7 +425,7 @@ def _build_divisions(raw, defaults: dict, path: Path) -> list[Rule]:
         if short and not municipality and short not in shorts and short not in no_short:
             names.append(short)
         wrong = []
-        for key, other in provinces.items():
+        for other in provinces.values():
             if other is own or (municipality and is_municipality(other)):
                 continue
             # a municipality's districts share names with cities elsewhere (北京朝阳), and
@@ -441,11 +441,11 @@ def _build_divisions(raw, defaults: dict, path: Path) -> list[Rule]:
         fields = {**common, "code": code, "bad_examples": (bad, *[ex for ex in common["bad_examples"]
                                                                 if ex.text[ex.span[0]:ex.span[1]] in wrong]),
                   "good_examples": (good, *[ex for ex in common["good_examples"] if _mentions(ex.text, row.name)]),
-                  "valid_from": max(filter(None, (common["valid_from"], own.valid_from)), default=None)}
+                  "valid_from": own.valid_from}
         rules.append(Rule(wrong=tuple(wrong), right=(right,), path=str(path.parent / str(entry["table"])),
                           line=row.line, **fields))
-    # a family example that mentions no division (四川重庆两地 mentions 重庆市 only by its
-    # short name) is kept with the first rule, so every example is still a test
+    # a family example joins the rules of the divisions it names; one that names none is
+    # kept with the first rule, so every example is still a test
     unattached = [ex for ex in common["good_examples"] if not any(_mentions(ex.text, r.name) for r in rows)]
     if unattached and rules:
         rules[0] = replace(rules[0], good_examples=rules[0].good_examples + tuple(unattached))
