@@ -33,28 +33,26 @@ from errcheck.rules import load_rules  # noqa: E402
 FAMILY = "common-words"
 
 
-def clean_prose() -> list[tuple[str, dt.date | None, list[str]]]:
-    out = []
-    for path in sorted(speed.CORPUS.glob("*.txt")) if speed.CORPUS.is_dir() else []:
-        as_of = quality.clean_as_of(path)
-        out.append((path.name, as_of, path.read_text(encoding="utf-8").splitlines()))
-    return out
+def clean_prose() -> list[Path]:
+    return sorted(speed.CORPUS.glob("*.txt")) if speed.CORPUS.is_dir() else []
 
 
-def false_alarms(checker: Checker, prose) -> dict:
-    chars, hits = 0, []
-    for name, as_of, lines in prose:
-        for line in lines:
-            chars += len(line)
-            hits += [(name, f.code, f.text, line) for f in checker.check(line, as_of=as_of).findings]
-    family = [h for h in hits if h[1].startswith("CW")]
+def false_alarms(checker: Checker, paths: list[Path]) -> dict:
+    """quality.py's false-alarm count on each clean file (judged as of its own date),
+    summed, plus the share of this family (codes CW…)."""
+    today = dt.date.today()
+    files = [quality.false_alarms(path, lambda text, as_of: checker.check(text, as_of=as_of).findings, today)
+             for path in paths]
+    summary = quality.summarize_files(files)
+    family = [(f.path, a) for f in files for a in f.alarms if a["code"].startswith("CW")]
+    chars = max(summary["chars"], 1)
     return {
-        "chars": chars,
-        "all": len(hits),
-        "all_per_10k": round(len(hits) / max(chars, 1) * 10_000, 3),
+        "chars": summary["chars"],
+        "all": summary["all"],
+        "all_per_10k": round(summary["all"] / chars * 10_000, 3),
         "family": len(family),
-        "family_per_10k": round(len(family) / max(chars, 1) * 10_000, 3),
-        "family_hits": [f"{n}: {t} in {line[:60]}" for n, _, t, line in family],
+        "family_per_10k": round(len(family) / chars * 10_000, 3),
+        "family_hits": [f"{Path(path).name}: {a['text']} in {a['sentence'][:60]}" for path, a in family],
     }
 
 

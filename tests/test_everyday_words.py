@@ -134,3 +134,25 @@ def test_variant_replacing_a_word_in_real_prose(checker, family, data):
 ])
 def test_legitimate_text_is_quiet(checker, text):
     assert [(f.code, f.text) for f in checker.check(text).findings if f.code == "CW0001"] == []
+
+
+def test_benchmark_counts_the_familys_false_alarms_with_quality_py(checker, tmp_path):
+    """benchmarks/everyday_words.py counts false alarms through quality.py's counter and
+    only adds the family's share."""
+    import importlib.util
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location("everyday_words_benchmark", bench / "everyday_words.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bench))
+    prose = tmp_path / "prose.txt"
+    prose.write_text("大家齐心协立，提前完成了任务。\n\n推动京津翼协同发展。\n", encoding="utf-8")
+    fa = module.false_alarms(checker, [prose])
+    assert (fa["chars"], fa["all"], fa["family"]) == (25, 2, 1)
+    assert fa["family_hits"] == ["prose.txt: 齐心协立 in 大家齐心协立，提前完成了任务。"]
+    assert fa["family_per_10k"] == round(10_000 / 25, 3)
