@@ -21,6 +21,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 _COLOURS = {Severity.SERIOUS: "\033[1;31m", Severity.ERROR: "\033[33m", Severity.WARNING: "\033[36m"}
 _RESET = "\033[0m"
+#: wrong forms shown per rule in the text listing (`--format json` lists them all)
+LISTED_FORMS = 4
 
 
 class InputError(Exception):
@@ -125,7 +127,7 @@ def _cmd_rules(args: argparse.Namespace, out, err) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
     else:
         for r in selected:
-            print(f"{r.code}  {r.severity.label:<8} {r.category:<13} {'/'.join(r.wrong)} → {'/'.join(r.right)}", file=out)
+            print(f"{r.code}  {r.severity.label:<8} {r.category:<13} {_forms(r.wrong)} → {'/'.join(r.right)}", file=out)
         print(f"{len(selected)} rules (rule set {checker.version})", file=out)
     return EXIT_OK
 
@@ -196,3 +198,8 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     except ValueError as exc:  # e.g. a malformed --as-of date
         print(f"errcheck: {exc}", file=err)
         return EXIT_ERROR
+
+
+def _forms(wrong: tuple[str, ...]) -> str:
+    shown = "/".join(wrong[:LISTED_FORMS])
+    return shown + (f"/… (+{len(wrong) - LISTED_FORMS})" if len(wrong) > LISTED_FORMS else "")

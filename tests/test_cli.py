@@ -100,8 +100,15 @@ def test_rules_listing():
     assert code == 0
     assert out.splitlines()[0].startswith("PU0001  serious  punctuation")
     code, out, _ = run("rules", "--format", "json")
-    codes = [r["code"] for r in json.loads(out)]
+    rules = json.loads(out)
+    codes = [r["code"] for r in rules]
     assert "FP0001" in codes and codes == sorted(codes)
+    # a division rule has 108 wrong forms: the text listing shows four, JSON all of them
+    (division,) = [r for r in rules if r["code"] == "AD4308"]
+    assert len(division["wrong"]) == 108
+    code, out, _ = run("rules", "--category", "fixed-phrase")
+    (line,) = [line for line in out.splitlines() if line.startswith("AD4308")]
+    assert line.endswith("/… (+104) → 湖南省张家界市")
 
 
 def test_python_dash_m_entry_point():
