@@ -87,10 +87,12 @@ def common_characters(limit: int) -> frozenset[str]:
 
 
 @cache
-def _readings() -> dict[str, frozenset[str]]:
+def _readings(toned: bool = False) -> dict[str, frozenset[str]]:
+    """Each character's pinyin readings, with tone marks or without."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    return {chr(cp): frozenset(toneless(r) for r in readings.split(",")) for cp, readings in pinyin_dict.items()}
+    spell = (lambda r: r) if toned else toneless
+    return {chr(cp): frozenset(spell(r) for r in readings.split(",")) for cp, readings in pinyin_dict.items()}
 
 
 def readings(ch: str) -> frozenset[str]:
@@ -98,29 +100,13 @@ def readings(ch: str) -> frozenset[str]:
 
 
 @cache
-def _toned_readings() -> dict[str, frozenset[str]]:
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    return {chr(cp): frozenset(readings.split(",")) for cp, readings in pinyin_dict.items()}
-
-
-@cache
-def _by_toned_syllable(limit: int) -> dict[str, tuple[str, ...]]:
+def _by_syllable(limit: int, toned: bool = False) -> dict[str, tuple[str, ...]]:
+    """Syllable → the common characters that read so (tone-sensitive when ``toned``)."""
     common = common_characters(limit)
-    table = _toned_readings()
+    table = _readings(toned)
     index: dict[str, list[str]] = defaultdict(list)
     for ch in sorted(common):
         for syllable in table.get(ch, ()):
-            index[syllable].append(ch)
-    return {s: tuple(chars) for s, chars in index.items()}
-
-
-@cache
-def _by_syllable(limit: int) -> dict[str, tuple[str, ...]]:
-    common = common_characters(limit)
-    index: dict[str, list[str]] = defaultdict(list)
-    for ch in sorted(common):
-        for syllable in readings(ch):
             index[syllable].append(ch)
     return {s: tuple(chars) for s, chars in index.items()}
 
@@ -153,16 +139,16 @@ class Confusables:
     shape: dict = field(default_factory=dict, compare=False, hash=False)
 
     def homophones(self, ch: str) -> set[str]:
-        index = _by_syllable(self.common_limit)
-        out = {c for s in readings(ch) for c in index.get(s, ())}
-        out.discard(ch)
-        return out
+        return self._sharing_a_reading(ch, toned=False)
 
     def same_tone_homophones(self, ch: str) -> set[str]:
         """Homophones with the same tone too (厉/励, 篮/蓝): the candidates an input method
         offers first, and about half as many as `homophones`."""
-        index = _by_toned_syllable(self.common_limit)
-        out = {c for s in _toned_readings().get(ch, ()) for c in index.get(s, ())}
+        return self._sharing_a_reading(ch, toned=True)
+
+    def _sharing_a_reading(self, ch: str, toned: bool) -> set[str]:
+        index = _by_syllable(self.common_limit, toned)
+        out = {c for s in _readings(toned).get(ch, ()) for c in index.get(s, ())}
         out.discard(ch)
         return out
 
