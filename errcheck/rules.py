@@ -288,21 +288,28 @@ def _build_term(raw: dict, defaults: dict, path: Path) -> Rule:
                 term_type=term_type, **common)
 
 
-def _read_word_table(path: Path) -> tuple[tuple[str, int], ...]:
-    """``word<TAB>count[<TAB>anything]`` lines; ``#`` starts a comment."""
+def _table_lines(path: Path, what: str) -> list[tuple[int, list[str]]]:
+    """The tab-separated fields of each line of a data table next to a dictionary file,
+    with its line number; ``#`` starts a comment, blank lines are skipped."""
     if not path.is_file():
-        raise ValueError(f"word table {path.name!r} not found next to the file")
-    words = []
+        raise ValueError(f"{what} {path.name!r} not found next to the file")
+    rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.split("\t")
+        if line:
+            rows.append((number, line.split("\t")))
+    if not rows:
+        raise ValueError(f"{what} {path.name!r} is empty")
+    return rows
+
+
+def _read_word_table(path: Path) -> tuple[tuple[str, int], ...]:
+    """``word<TAB>count[<TAB>anything]`` lines."""
+    words = []
+    for number, parts in _table_lines(path, "word table"):
         if len(parts) < 2 or not parts[0] or not parts[1].isdigit():
             raise RuleError(path, number, "expected word<TAB>count")
         words.append((parts[0], int(parts[1])))
-    if not words:
-        raise ValueError(f"word table {path.name!r} is empty")
     return tuple(words)
 
 
@@ -352,16 +359,10 @@ class _Division:
 
 
 def _read_division_table(path: Path) -> list[_Division]:
-    """``code<TAB>name[<TAB>short[<TAB>valid_from]]`` lines; ``#`` starts a comment."""
-    if not path.is_file():
-        raise ValueError(f"division table {path.name!r} not found next to the file")
+    """``code<TAB>name[<TAB>short[<TAB>valid_from]]`` lines."""
     rows: list[_Division] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.split("\t")
+    for number, parts in _table_lines(path, "division table"):
         if len(parts) < 2 or len(parts) > 4 or not re.fullmatch(r"\d{6}", parts[0]) or not parts[1]:
             raise RuleError(path, number, "expected code<TAB>name[<TAB>short[<TAB>valid_from]] with a six-digit code")
         code = parts[0]
@@ -381,8 +382,6 @@ def _read_division_table(path: Path) -> list[_Division]:
         if not is_province and code[:2] + "0000" not in seen:
             raise RuleError(path, number, f"{parts[1]} comes before its province row {code[:2]}0000")
         rows.append(_Division(code, parts[1], short, valid_from, number))
-    if not rows:
-        raise ValueError(f"division table {path.name!r} is empty")
     return rows
 
 
