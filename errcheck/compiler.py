@@ -159,11 +159,16 @@ def compile_rules(
 
 
 def _shared_tuples(targets: list[list[tuple]]) -> tuple[tuple, ...]:
-    """Each pattern's targets as a tuple, equal tuples shared: most generated variants
-    have the same single target as the other variants of their term and kind, and one
-    object instead of ~200,000 saves tens of MB in every serving process."""
+    """Each pattern's targets as a tuple, with equal targets and equal tuples shared: the
+    hundreds of thousands of generated variants have a few thousand distinct targets (one
+    per term and kind), and sharing them saves tens of MB in every serving process (the
+    cache pickles each shared object once)."""
     seen: dict[tuple, tuple] = {}
-    return tuple(seen.setdefault(t, t) for t in map(tuple, targets))
+
+    def share(t: tuple) -> tuple:
+        return seen.setdefault(t, t)
+
+    return tuple(share(tuple(map(share, t))) for t in targets)
 
 
 def _rare_words() -> frozenset[str]:
@@ -176,7 +181,6 @@ def _add_protected_terms(rules, rule_index, slots, targets, allow, confusables: 
                          options: VariantOptions) -> VariantStats:
     """Generate, guard and register the variants of every protected term."""
     stats = VariantStats()
-    shared: dict = {}
     terms = [r for r in rules if r.term]
     if not terms:
         return stats
@@ -203,10 +207,7 @@ def _add_protected_terms(rules, rule_index, slots, targets, allow, confusables: 
         suggestion = OPEN_QUOTE + rule.term + CLOSE_QUOTE if kind == "quote" else rule.term
         # a generated variant is a guess: always make sure no dictionary word of the
         # surrounding text straddles its edges (人民币经济 is not 民营经济 misspelt)
-        # one shared tuple per (rule, kind): hundreds of thousands of variants, a few
-        # thousand distinct targets (and the cache pickles each object once)
-        target = shared.setdefault((rule_index[id(rule)], suggestion, kind),
-                                   (rule_index[id(rule)], (suggestion,), kind, True))
+        target = (rule_index[id(rule)], (suggestion,), kind, True)
         for i in slots(variant):
             targets[i].append(target)
     # a correctly written term suppresses variant candidates it covers (党的二十届 ... )
