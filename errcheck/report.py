@@ -58,7 +58,7 @@ def build_report(normalized: Normalized, candidates: list[Candidate], version: s
                     category=rule.category,
                     severity=rule.severity,
                     message=rule.format_message(matched, KIND_LABELS.get(cand.target.kind, cand.target.kind),
-                                                cand.target.suggestions if rule.words else None),
+                                                cand.target.suggestions),
                     source=rule.source,
                     context=context,
                     kind=cand.target.kind,

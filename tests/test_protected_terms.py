@@ -174,6 +174,12 @@ def test_listed_match_made_of_the_terms_own_characters_yields_to_the_variant(che
     assert (f.text, f.code) == ("人大常委", "NE0160")
 
 
+def test_a_variant_of_two_terms_names_both_in_suggestions_and_message(checker):
+    (f,) = checker.check("全面推行呼长制。").findings
+    assert set(f.suggestions) == {"河长制", "湖长制"}
+    assert all(s in f.message for s in f.suggestions), f.message
+
+
 def test_quote_variants_are_caught_with_straight_quotes_too(checker, variants_by_kind):
     """Web pages and plain-text drafts often use ASCII quotes: 最后"一公里" is the same
     misplaced quote as 最后“一公里”, and the correct term in ASCII quotes stays quiet."""
