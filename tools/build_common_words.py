@@ -44,12 +44,10 @@ def jieba_entries() -> list[tuple[str, int, str]]:
     return rows
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 def select(rows, min_counts: dict[int, int], idiom_min: int, chars: frozenset[str] | None) -> list[tuple[str, int, str]]:
     """The words that pass the cut-offs; ``chars``, when given, limits their characters."""
+    from errcheck.variants import _is_han  # the generator's own test of a Chinese character
+
     chosen = []
     for word, count, tag in rows:
         if not 2 <= len(word) <= 4 or tag in SKIP_TAGS or not all(
