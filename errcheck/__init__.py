@@ -10,7 +10,8 @@ in Chinese text before it is published.
 from ._version import __version__
 from .checker import Checker, check, default_checker
 from .model import SCHEMA_VERSION, Finding, Report, Severity
-from .rules import Rule, RuleError, load_rules
+from .loader import load_rules
+from .rules import Rule, RuleError
 
 __all__ = [
     "__version__",

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from operator import itemgetter
 import threading
 import time
 from pathlib import Path
 from typing import Iterable
 
-from .compiler import CompiledRules, compile_rules, default_cache_dir, load_or_compile
-from .confusables import Confusables, load_shape_table
-from .variants import VariantOptions
+from .compiler import CompiledRules, build, load_or_compile, source_hash
+from .families.terms import VariantOptions
 from .filter import Selection, select
+from .loader import fingerprint
 from .matcher import BACKENDS, DEFAULT_BACKEND
 from .model import Report
 from .normalize import Normalized, normalize
 from .report import build_report
 from .resources import builtin_dictionaries
-from .rules import Rule, fingerprint, load_rules
+from .rules import Rule
+from .services.cache import default_cache_dir
 
 
 def _as_date(value) -> _dt.date | None:
@@ -34,19 +34,6 @@ def _as_date(value) -> _dt.date | None:
 
 
 _pattern_index = itemgetter(2)
-
-
-@functools.cache
-def _compiler_source_hash() -> str:
-    """Hash of the modules that shape a compiled rule set, so that a changed compiler
-    (not only changed dictionaries) invalidates the on-disk cache."""
-    import hashlib
-
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("rules.py", "compiler.py", "variants.py", "confusables.py", "normalize.py", "matcher.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()
 
 
 class Checker:
@@ -97,21 +84,14 @@ class Checker:
             with self._lock:
                 if self._compiled is None:
                     began = time.perf_counter()
-                    version = fingerprint(self.paths, extra=self.variant_options.cache_key() + _compiler_source_hash())
+                    version = fingerprint(self.paths, extra=self.variant_options.cache_key() + source_hash())
                     compiled, how = load_or_compile(lambda: self._compile(version), version, self.backend, self._cache_dir)
                     self.load_info = {"source": how, "seconds": time.perf_counter() - began, **compiled.stats}
                     self._compiled = compiled
         return self._compiled
 
     def _compile(self, version: str) -> CompiledRules:
-        rules = load_rules(self.paths)
-        # every shape*.tsv under <dictionaries>/confusables/, shipped and user-supplied
-        shape_tables = [f for p in self.paths for f in sorted((p / "confusables").glob("shape*.tsv"))]
-        confusables = Confusables(
-            common_limit=self.variant_options.common_characters,
-            shape=load_shape_table(*shape_tables),
-        )
-        return compile_rules(rules, self.backend, version, confusables, self.variant_options)
+        return build(self.paths, self.backend, version, self.variant_options)
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -1,17 +1,20 @@
-"""Step 3 of 4: decide which raw matches are real findings.
+"""Step 3: decide which raw matches are real candidates.
 
 Per-candidate work only, each looking at a small window around the candidate:
 
 * selection: the rule's category, severity and validity dates (``as_of``);
 * allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
   suppresses it (著名族群 keeps 名族 quiet);
-* word boundaries: a short wrong form that only appears *across* word boundaries is not
-  an error (e.g. the "wrong form" is the tail of one word and the head of the next). jieba
-  segments a window of a few characters on each side — never the whole document — and the
-  candidate is dropped when a common word straddles its start or its end;
+* the family's own check (`Family.keep`): by default a word-boundary test: a short wrong
+  form that only appears *across* word boundaries is not an error (the "wrong form" is
+  the tail of one word and the head of the next); jieba segments a window of a few
+  characters on each side, never the whole document;
 * overlaps: the surviving candidates are resolved leftmost-longest, so findings never
   overlap and a longer rule wins over a shorter one inside it. Resolution happens *after*
   filtering, so a long candidate that proved legitimate cannot hide a real error inside it.
+
+The filter knows no family: compact patterns are decoded and candidates checked by the
+family the registry names.
 """
 
 from __future__ import annotations
@@ -19,28 +22,13 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 from operator import itemgetter
-import logging
-import threading
-from dataclasses import dataclass
-from functools import lru_cache
 
-from .compiler import ANY_VARIANT, CompiledRules, Target
+from .compiler import CompiledRules
+from .families import ANY_VARIANT, BY_NAME, Candidate, Target
 from .model import Severity
 from .rules import CATEGORIES
 
-#: characters of context on each side that jieba sees around a candidate
-WINDOW = 6
-#: a straddling token must be at least this frequent in jieba's dictionary to count as a
-#: word that explains the text better than the error does (rarer entries include
-#: misspellings such as 布署); the rarer words are listed in `CompiledRules.rare_words`
-STRADDLE_MIN_FREQ = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    start: int  # in normalized text
-    end: int
-    target: Target
+__all__ = ["Candidate", "Selection", "resolve_overlaps", "select"]
 
 
 class Selection:
@@ -67,68 +55,6 @@ class Selection:
         return rule.applies_on(self.as_of)
 
 
-class _Segmenter:
-    """Word segmentation of small windows, initialised on first use under a lock.
-
-    rjieba (jieba's algorithm in Rust, the same dictionary: identical cuts on 5,000 corpus
-    windows, ~9x faster, 0.1 s to start instead of jieba's 1–2 s) when installed, else
-    jieba itself. Only dictionary words are used (no HMM guessing of new words), so every
-    multi-character token is a word of jieba's dictionary."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cut = None
-
-    def cut(self, text: str) -> list[str]:
-        if self._cut is None:
-            with self._lock:
-                if self._cut is None:
-                    self._cut = self._load()
-        return self._cut(text)
-
-    @staticmethod
-    def _load():
-        try:
-            import rjieba
-
-            tokenizer = rjieba.Jieba()
-            return lambda text: tokenizer.cut(text, False)
-        except ImportError:
-            import jieba
-
-            # jieba logs its dictionary loading at DEBUG on stderr; keep it quiet
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            return lambda text: list(tokenizer.cut(text, HMM=False))
-
-
-SEGMENTER = _Segmenter()
-
-
-@lru_cache(maxsize=65536)
-def _straddling(window: str, start: int, end: int) -> tuple[str, ...]:
-    """The multi-character words of ``window`` that cross offset ``start`` or ``end``."""
-    found = []
-    pos = 0
-    for token in SEGMENTER.cut(window):
-        token_end = pos + len(token)
-        if len(token) > 1 and (pos < start < token_end or pos < end < token_end):
-            found.append(token)
-        if token_end >= end:
-            break
-        pos = token_end
-    return tuple(found)
-
-
-def crosses_word_boundary(text: str, start: int, end: int, rare_words: frozenset[str] = frozenset()) -> bool:
-    """Whether a dictionary word (not one of the ``rare_words``) straddles an edge of
-    ``text[start:end]``, looking only at a window of `WINDOW` characters on each side."""
-    lo = max(0, start - WINDOW)
-    hi = min(len(text), end + WINDOW)
-    return any(word not in rare_words for word in _straddling(text[lo:hi], start - lo, end - lo))
-
-
 _start = itemgetter(0)
 
 
@@ -137,13 +63,14 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
     targets = compiled.targets
     rules = compiled.rules
     allow = compiled.allow
-    word_base = len(targets)
-    # most matches are allow-phrases only; patterns from word_base on are word-list variants
-    hits = [m for m in matches if m[2] >= word_base or targets[m[2]]]
+    compact_base = compiled.compact_base
+    # most matches are allow-phrases only; patterns from compact_base on are the compact
+    # blocks of families (generated variants of everyday words)
+    hits = [m for m in matches if m[2] >= compact_base or targets[m[2]]]
     candidates: list[Candidate] = []
     for start, end, index in hits:
-        if index >= word_base:
-            candidates.extend(_word_candidate(compiled, start, end, index - word_base, selection))
+        if index >= compact_base:
+            candidates.extend(compiled.decode(start, end, index, selection))
             continue
         for rule_i, suggestions, kind, boundary in targets[index]:
             rule = rules[rule_i]
@@ -151,31 +78,19 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
                 candidates.append(Candidate(start, end, Target(rule, suggestions, kind, boundary)))
     if not candidates:
         return []
-    allows = [(s, e, allow[i]) for s, e, i in matches if i < word_base and allow[i]]
+    allows = [(s, e, allow[i]) for s, e, i in matches if i < compact_base and allow[i]]
     allows.sort(key=_start)  # the scan reports matches nearly in order: timsort is cheap
     allow_starts = [a[0] for a in allows]
     longest_allow = compiled.longest_allow
+    families = BY_NAME
     kept = []
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
-        # a word-list variant is a guess about an everyday word: any dictionary word at
-        # all that straddles it (服务体系 around 务体) explains the text better
-        rare_words = compiled.rare_words if not cand.target.rule.words else frozenset()
-        if cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, rare_words):
+        if not families[cand.target.rule.family].keep(cand, text, compiled):
             continue
         kept.append(cand)
     return resolve_overlaps(kept, text)
-
-
-def _word_candidate(compiled: CompiledRules, start: int, end: int, k: int, selection: Selection) -> list[Candidate]:
-    packed = compiled.word_targets[k]
-    word = packed >> 1
-    rule = compiled.rules[compiled.word_form_rule[word]]
-    if not selection.accepts_rule(rule):
-        return []
-    kind = "shape" if packed & 1 else "homophone"
-    return [Candidate(start, end, Target(rule, (compiled.word_forms[word],), kind, True))]
 
 
 def _allowed(cand: Candidate, allows, allow_starts: list[int], longest: int) -> bool:

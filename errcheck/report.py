@@ -1,11 +1,10 @@
-"""Step 4 of 4: turn resolved candidates into findings that point into the original text."""
+"""Step 5: turn resolved candidates into findings that point into the original text."""
 
 from __future__ import annotations
 
-from .filter import Candidate
+from .families import KIND_LABELS, Candidate
 from .model import Finding, Report
 from .normalize import Normalized
-from .variants import KIND_LABELS
 
 #: characters of the original text shown on each side of a finding in ``context``
 CONTEXT = 12

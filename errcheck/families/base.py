@@ -1,0 +1,212 @@
+"""The interface every rule family implements, and what the pipeline passes between steps.
+
+A family is one module under ``errcheck/families/`` with one `Family` object. It owns:
+
+* its **schema**: the top-level key of a dictionary file it reads (``file_key``), the keys
+  its entries accept (``keys``; ``default_keys`` those a file's ``defaults`` may set), its
+  part of ``schema.json`` (``schema``) and the kinds of finding it reports
+  (``kind_labels``);
+* its **compile step**: how its entries become `Rule` objects (`Family.load`) and which
+  patterns it adds to the one automaton, and what each pattern means: listed ``wrong``
+  forms and ``allow`` phrases of every rule are added by the compiler itself; a family
+  adds generated patterns with targets (`Family.compile`) and, for hundreds of thousands
+  of them, a compact block of patterns it decodes itself (`Family.compile_block`,
+  `Family.decode`);
+* its **per-candidate check** (`Family.keep`), run by the filter on each candidate that
+  survived selection and allow-phrases, looking only at a small window of the text.
+
+Families import shared services (``errcheck.services``) and never the pipeline modules
+(compiler, filter, report, checker), which ask the registry (``errcheck.families``)
+instead of naming families.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple, Sequence
+
+from ..normalize import pattern_variants
+from ..rules import CATEGORIES, CODE_RE, Rule
+from ..services.segment import crosses_word_boundary
+
+#: in an allow set, this code suppresses every generated (non-listed) candidate
+ANY_VARIANT = "*"
+
+
+class Target(NamedTuple):
+    """What a matched pattern means for one rule. (A named tuple, not a dataclass: there
+    is one per generated variant, and tuples unpickle ~10x faster from the cache.)"""
+
+    rule: Rule
+    suggestions: tuple[str, ...]
+    kind: str = "listed"
+    #: whether the word-boundary check looks at this match (see `Rule.checks_boundary`)
+    boundary: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible finding: a span of the normalized text and what it would mean."""
+
+    start: int
+    end: int
+    target: Target
+
+
+class PatternTable:
+    """The pattern list of the one automaton while it is being built.
+
+    Each pattern index has a list of targets, stored as plain ``(rule index, suggestions,
+    kind, boundary)`` tuples, and a set of rule codes whose candidates it suppresses
+    (`ANY_VARIANT` for all generated ones)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+        self.index: dict[str, int] = {}
+        self.patterns: list[str] = []
+        self.targets: list[list[tuple]] = []
+        self.allow: list[set[str]] = []
+        self._rule_index = {id(rule): i for i, rule in enumerate(rules)}
+
+    def rule_index(self, rule: Rule) -> int:
+        return self._rule_index[id(rule)]
+
+    def add(self, key: str) -> int:
+        """Add ``key`` exactly as written (no spelling variants); its index."""
+        if key not in self.index:
+            self.index[key] = len(self.patterns)
+            self.patterns.append(key)
+            self.targets.append([])
+            self.allow.append(set())
+        return self.index[key]
+
+    def slots(self, pattern: str) -> list[int]:
+        """Pattern indexes of every spelling of ``pattern`` (see `pattern_variants`)."""
+        return [self.add(key) for key in pattern_variants(pattern)]
+
+    def add_target(self, pattern: str, target: tuple) -> None:
+        for i in self.slots(pattern):
+            self.targets[i].append(target)
+
+    def add_allow(self, pattern: str, code: str) -> None:
+        for i in self.slots(pattern):
+            self.allow[i].add(code)
+
+    def protected(self) -> set[str]:
+        """Every string some rule gives as right (protected terms included): generated
+        variants must never equal, nor occur inside, one of these."""
+        return {right for rule in self.rules for right in rule.right}
+
+
+@dataclass
+class BuildContext:
+    """What families may use while compiling: character tables and generation options."""
+
+    confusables: Any = None
+    #: options of the generated variants of protected terms (`families.terms.VariantOptions`)
+    variant_options: Any = None
+
+
+@dataclass
+class Block:
+    """A family's compact patterns: pattern ``base + k`` of the automaton is
+    ``patterns[k]``, and only the family knows what it means (`Family.decode`)."""
+
+    patterns: list[str] = field(default_factory=list)
+    payload: Any = None
+    stats: dict = field(default_factory=dict)
+
+
+class Family:
+    """Base class: override what the family needs (see the module docstring)."""
+
+    #: stored on each of its rules as ``Rule.family``
+    name: str = ""
+    #: the top-level key of a dictionary file this family reads
+    file_key: str = ""
+    #: the file key holds a list of entries (``list``) or one mapping (``mapping``)
+    shape: str = "list"
+    #: other families' file keys allowed in the same file
+    combines_with: frozenset[str] = frozenset()
+    #: keys an entry may have, and those a file's ``defaults`` may set for it
+    keys: frozenset[str] = frozenset()
+    default_keys: frozenset[str] = frozenset()
+    #: kinds of finding the family reports, with their label in messages
+    kind_labels: dict[str, str] = {}
+    #: the key under which the compiler reports the family's generation statistics
+    stats_key: str = ""
+    #: JSON schema of the value of ``file_key`` (see `common_schema`); ``default_schema``:
+    #: the properties it adds to ``defaults``
+    schema: dict = {}
+    default_schema: dict = {}
+    #: a short description for ``dictionaries/README.md``'s table of families
+    summary: str = ""
+
+    def load(self, value, defaults: dict, path: Path) -> list[Rule]:
+        """The rules of one file's ``file_key`` value; raises `RuleError`."""
+        raise NotImplementedError
+
+    def compile(self, rules: Sequence[Rule], table: PatternTable, context: BuildContext) -> dict | None:
+        """Add generated patterns with targets to ``table``; statistics or None.
+        ``rules`` are all rules (the family picks its own by ``rule.family``)."""
+        return None
+
+    def compile_block(self, rules: Sequence[Rule], table: PatternTable, context: BuildContext) -> Block | None:
+        """A compact block of patterns appended after every table pattern, or None."""
+        return None
+
+    def decode(self, payload, k: int, start: int, end: int, rules: Sequence[Rule], selection) -> list[Candidate]:
+        """The candidates of block pattern ``k`` matched at ``[start, end)``."""
+        return []
+
+    def keep(self, cand: Candidate, text: str, compiled) -> bool:
+        """Whether a candidate stands after looking at its window of ``text``. By
+        default: a generated or short listed form is dropped when a common dictionary
+        word straddles its start or end (the form is the tail of one word and the head
+        of the next)."""
+        return not (cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, compiled.rare_words))
+
+    def rules_of(self, rules: Sequence[Rule]) -> list[Rule]:
+        return [r for r in rules if r.family == self.name]
+
+
+# --------------------------------------------------------------------------- schema helpers
+
+STRING = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+EXAMPLE_LISTS = {
+    "bad": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"\[\[.+?\]\]"}},
+    "good": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def common_properties(*, code: dict | None = None, dated: bool = True, bad_required: bool = False) -> dict:
+    """The JSON schema properties every family's entries share."""
+    examples = {"type": "object", "additionalProperties": False, "properties": EXAMPLE_LISTS}
+    if bad_required:
+        examples = {"type": "object", "additionalProperties": False, "required": ["bad"], "properties": EXAMPLE_LISTS}
+    props = {
+        "code": code or {"type": "string", "pattern": CODE_RE.pattern},
+        "category": {"enum": list(CATEGORIES)},
+        "severity": {"enum": ["serious", "error", "warning"]},
+        "message": STRING,
+        "source": STRING,
+        "rationale": STRING,
+        "examples": examples,
+        "note": STRING,
+    }
+    if dated:
+        props.update(valid_from=DATE, valid_to=DATE)
+    return props
+
+
+def common_schema(properties: dict, required: Sequence[str], *, shape: str = "list", description: str = "") -> dict:
+    """The schema of a file key's value: a list of entry objects or one object."""
+    obj = {"type": "object"}
+    if description:
+        obj["description"] = description
+    obj.update(additionalProperties=False, required=list(required), properties=properties)
+    if shape == "list":
+        return {"type": "array", "minItems": 1, "items": obj}
+    return obj
