@@ -28,7 +28,7 @@ import speed  # noqa: E402
 
 from errcheck import Checker  # noqa: E402
 from errcheck.resources import builtin_dictionaries  # noqa: E402
-from errcheck.rules import load_rules  # noqa: E402
+from errcheck.loader import load_rules  # noqa: E402
 
 FAMILY = "common-words"
 
@@ -60,7 +60,7 @@ def family_recall(dictionaries: str) -> dict:
     """Recall of the family on real misspellings it was not built from: the bad examples
     of the curated typo pairs that are one-character substitutions, checked with a rule
     set that has the family but not the curated typo lists (which would claim them)."""
-    rules = [r for r in load_rules([builtin_dictionaries()]) if r.category == "typo" and not r.words]
+    rules = [r for r in load_rules([builtin_dictionaries()]) if r.category == "typo" and r.family != "words"]
     checker = Checker(dictionaries, builtin=False)
     total = found = 0
     for rule in rules:

@@ -15,7 +15,7 @@ re-implementation:
   by its outdated name, and ``as_of`` is set to a day on which the rule is in force;
 * ``homophone``, ``near-homophone``, ``shape``, ``missing``, ``extra``, ``order``,
   ``quote``: a protected term occurs in the sentence and is replaced by one of its variants
-  of that kind, as `errcheck.variants.generate` makes them with the checker's own
+  of that kind, as `errcheck.families.terms.generate` makes them with the checker's own
   confusable tables (pinyin readings, ``dictionaries/confusables/shape*.tsv``). Variants
   that errcheck keeps are used, and also the ``real-word`` ones it deliberately drops
   (整治生态 for 政治生态: still an error, left to curated pairs), so the benchmark measures
@@ -47,9 +47,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import errcheck
-from errcheck.confusables import Confusables, load_shape_table
+from errcheck.services.confusables import Confusables, load_shape_table
 from errcheck.matcher import build_matcher
-from errcheck.variants import CLOSE_QUOTE, KINDS, OPEN_QUOTE, drop_reason, generate, word_spans
+from errcheck.families.terms import CLOSE_QUOTE, KINDS, OPEN_QUOTE, drop_reason, generate
+from errcheck.services.segment import word_spans
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import ROOT, clean_as_of, display_path  # noqa: E402  (benchmarks/ is not a package)
@@ -122,15 +123,16 @@ class Injector:
         shape = load_shape_table(*[f for p in checker.paths for f in sorted((p / "confusables").glob("shape*.tsv"))])
         self.confusables = Confusables(common_limit=options.common_characters, shape=shape)
         self.options = options
-        self.protected = {r.term for r in checker.rules if r.term} | {x for r in checker.rules for x in r.right}
+        self.protected = {x for r in checker.rules for x in r.right}  # protected terms included
         self._variants: dict[str, dict[str, list[str]]] = {}
         # anchors: what must be present in a sentence for an injection
         anchors: dict[str, list[tuple[str, str]]] = defaultdict(list)  # text -> [(code, role)]
         for rule in checker.rules:
-            if rule.term:
-                anchors[rule.term].append((rule.code, "term"))
-                if rule.quoted:
-                    for quoted in (OPEN_QUOTE + rule.term + CLOSE_QUOTE, ASCII_QUOTE + rule.term + ASCII_QUOTE):
+            if rule.family == "terms":
+                term = rule.params.term
+                anchors[term].append((rule.code, "term"))
+                if rule.params.quoted:
+                    for quoted in (OPEN_QUOTE + term + CLOSE_QUOTE, ASCII_QUOTE + term + ASCII_QUOTE):
                         anchors[quoted].append((rule.code, "quoted-term"))
             elif rule.wrong and rule.right:
                 for right in rule.right:
@@ -143,11 +145,11 @@ class Injector:
     def variants(self, code: str) -> dict[str, list[str]]:
         """kind -> sorted injectable variants of the protected term ``code``."""
         if code not in self._variants:
-            rule = self.rules[code]
+            term = self.rules[code].params
             by_kind: dict[str, list[str]] = defaultdict(list)
-            for variant, (kind, reason) in generate(rule.term, self.confusables, self.options, rule.segments,
-                                                    rule.quoted).items():
-                reason = reason or drop_reason(variant, rule.term, kind, self.options, self.protected)
+            for variant, (kind, reason) in generate(term.term, self.confusables, self.options, term.segments,
+                                                    term.quoted).items():
+                reason = reason or drop_reason(variant, term.term, kind, self.options, self.protected)
                 if reason is None and any(variant in t for t in self.protected if t != variant):
                     reason = "inside-a-protected-term"
                 if reason in INJECTABLE_DROPS:
@@ -285,7 +287,7 @@ def build(clean_dir: Path, seed: int = SEED, per_kind: int = 110, per_rule: int 
         text = sentence[: c.start] + wrong + sentence[c.end :]
         right = [c.right]
         if c.kind == "quote":
-            core = rule.term
+            core = rule.params.term
             right = list(dict.fromkeys([c.right, OPEN_QUOTE + core + CLOSE_QUOTE]))
         records.append({
             "text": text,
@@ -298,7 +300,7 @@ def build(clean_dir: Path, seed: int = SEED, per_kind: int = 110, per_rule: int 
                 "kind": c.kind,
             }],
             "origin": "injected",
-            "source": f"{path}:{line}; injected {c.kind} ({rule.code} {rule.term or c.right})",
+            "source": f"{path}:{line}; injected {c.kind} ({rule.code} {rule.params.term if rule.family == 'terms' else c.right})",
             "as_of": c.as_of,
         })
     records.sort(key=lambda r: (r["source"].split(";")[0].rsplit(":", 1)[0], int(r["source"].split(";")[0].rsplit(":", 1)[1])))

@@ -187,7 +187,11 @@ def source_hash() -> str:
     module and everything it imports from the package, transitively (the families, the
     loader's helpers, the services), found by reading the imports, so that a changed
     module invalidates the on-disk cache without a hand-kept list."""
-    package = Path(__file__).resolve().parent
+    return hash_sources(Path(__file__).resolve().parent)
+
+
+def hash_sources(package: Path) -> str:
+    """`source_hash` of the package at ``package``."""
     digest = hashlib.sha256()
     for path in sorted(_package_imports(package / "compiler.py", package)):
         digest.update(str(path.relative_to(package)).encode())

@@ -2,7 +2,7 @@ import pytest
 
 import errcheck
 from errcheck.resources import builtin_dictionaries
-from errcheck.rules import load_rules
+from errcheck.loader import load_rules
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_cache(tmp_path_factory):

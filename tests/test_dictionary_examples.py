@@ -7,7 +7,8 @@ with the rule's suggestions. A ``good`` example must produce no finding at all.
 import pytest
 
 from errcheck.resources import builtin_dictionaries
-from errcheck.rules import load_rules
+from errcheck.families import family
+from errcheck.loader import load_rules
 
 RULES = load_rules([builtin_dictionaries()])
 BAD = [pytest.param(r, ex, id=f"{r.code}-bad{i}") for r in RULES for i, ex in enumerate(r.bad_examples)]
@@ -29,12 +30,12 @@ def test_good_example_is_quiet(checker, rule, example):
 
 
 def test_every_rule_has_examples_and_source():
-    """Listed pairs carry their own bad examples; protected terms get generated ones
-    (tests/test_protected_terms.py)."""
+    """Rules carry their own bad examples, except in families whose are generated
+    (protected terms: tests/test_protected_terms.py)."""
     assert RULES, "no shipped rules"
     for rule in RULES:
         assert rule.source.strip(), rule.code
-        if rule.term is None:  # pairs and word lists
+        if family(rule.family).own_bad_examples:
             assert rule.bad_examples, rule.code
 
 

@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from errcheck.resources import builtin_dictionaries
-from errcheck.rules import RuleError, load_file
+from errcheck.loader import load_file
+from errcheck.rules import RuleError
 
 DIVISIONS = builtin_dictionaries() / "places" / "divisions.yaml"
 RULES = load_file(DIVISIONS)

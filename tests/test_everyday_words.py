@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from errcheck.confusables import Confusables, load_shape_table
-from errcheck.filter import SEGMENTER, crosses_word_boundary
+from errcheck.services.confusables import Confusables, load_shape_table
+from errcheck.services.segment import SEGMENTER, crosses_word_boundary
 from errcheck.resources import builtin_dictionaries
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -31,11 +31,11 @@ SENTENCES = _sentences()
 def family(checker):
     """(word, variant, kind) triples that the compiled automaton holds, for a sample of words."""
     compiled = checker.load()
-    base = len(compiled.targets)
-    rule = next(r for r in compiled.rules if r.words)
+    [(base, _, (forms, _, targets))] = compiled.blocks
+    rule = next(r for r in compiled.rules if r.family == "words")
     shapes = builtin_dictionaries() / "confusables"
     confusables = Confusables(shape=load_shape_table(shapes / "shape.tsv", shapes / "shape-curated.tsv"))
-    words = [w for w, _ in rule.words]
+    words = [w for w, _ in rule.params.words]
     sample = random.Random(5).sample(words, 1500)
     triples = []
     for word in sample:
@@ -45,8 +45,8 @@ def family(checker):
                     variant = word[:i] + c + word[i + 1 :]
                     for start, end, index in compiled.matcher.find_all(variant):
                         if (start, end) == (0, len(variant)) and index >= base:
-                            packed = compiled.word_targets[index - base]
-                            if compiled.word_forms[packed >> 1] == word:
+                            packed = targets[index - base]
+                            if forms[packed >> 1] == word:
                                 triples.append((word, variant, "shape" if packed & 1 else "homophone"))
     assert len(triples) > 1000, len(triples)
     return triples
@@ -57,7 +57,8 @@ def test_word_list_is_loaded_and_counted(checker):
     stats = info.stats["word_variants"]
     assert stats["words"] > 10_000
     assert 0 < stats["kept"] < stats["generated"]
-    assert len(info.word_targets) == stats["kept"]
+    [(_, family, (_, _, targets))] = info.blocks
+    assert family == "words" and len(targets) == stats["kept"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,8 +7,8 @@ from collections import defaultdict
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from errcheck.variants import KINDS, VariantOptions, generate
-from errcheck.confusables import Confusables
+from errcheck.families.terms import KINDS, VariantOptions, generate
+from errcheck.services.confusables import Confusables
 
 CONTEXTS = [("据悉，", "。"), ("", "，"), ("会议强调：", "！"), ("（", "）")]
 
@@ -23,7 +23,7 @@ def variants_by_kind(checker):
             continue
         for rule_i, suggestions, kind, _ in targets:
             rule = compiled.rules[rule_i]
-            if kind != "listed" and rule.term:
+            if kind != "listed" and rule.family == "terms":
                 out[kind].append((pattern, rule, suggestions[0]))
     return out
 
@@ -71,7 +71,7 @@ def assert_variant_is_caught(checker, variant, rule, suggestion, context):
     # a curated pair for an error inside the variant may report it with its own rule,
     # but only when its correction restores the term: either way, applying the
     # suggestions gives back the correct text
-    assert suggestion.strip("“”") == rule.term
+    assert suggestion.strip("“”") == rule.params.term
     whole = [f for f in inside if (f.start, f.end) == (len(before), len(before) + len(variant))]
     if whole and whole[0].kind != "listed":
         (f,) = whole
@@ -88,7 +88,7 @@ def assert_variant_is_caught(checker, variant, rule, suggestion, context):
 @SETTINGS
 @given(pick=st.integers(min_value=0), context=st.sampled_from(CONTEXTS))
 def test_correct_term_in_clean_text_is_quiet(checker, pick, context):
-    terms = [r for r in checker.rules if r.term]
+    terms = [r.params for r in checker.rules if r.family == "terms"]
     rule = terms[pick % len(terms)]
     term = f"“{rule.term}”" if rule.quoted else rule.term
     text = context[0] + term + context[1]
@@ -97,9 +97,9 @@ def test_correct_term_in_clean_text_is_quiet(checker, pick, context):
 
 def test_every_correct_term_is_quiet(checker):
     for rule in checker.rules:
-        if rule.term:
-            findings = checker.check("据悉，" + rule.term + "。").findings
-            assert not findings, (rule.code, rule.term, [(f.text, f.code) for f in findings])
+        if rule.family == "terms":
+            findings = checker.check("据悉，" + rule.params.term + "。").findings
+            assert not findings, (rule.code, rule.params.term, [(f.text, f.code) for f in findings])
 
 
 @pytest.mark.parametrize(
@@ -114,14 +114,14 @@ def test_every_correct_term_is_quiet(checker):
     ],
 )
 def test_seed_cases_are_generated_from_their_terms(checker, term, variant, kind):
-    rule = next(r for r in checker.rules if r.term == term)
+    rule = next(r.params for r in checker.rules if r.family == "terms" and r.params.term == term)
     confusables = Confusables(shape=_shape(checker))
     generated = generate(term, confusables, VariantOptions(), rule.segments, rule.quoted)
     assert generated[variant][0] == kind
 
 
 def _shape(checker):
-    from errcheck.confusables import load_shape_table
+    from errcheck.services.confusables import load_shape_table
 
     root = checker.paths[0]
     return load_shape_table(*sorted((root / "confusables").glob("shape*.tsv")))
@@ -135,7 +135,7 @@ def test_seed_variants_are_flagged_by_the_generated_family(checker):
     for variant, term in [("京津翼", "京津冀"), ("自热资源", "自然资源"), ("历行节约", "厉行节约"),
                           ("全面落实从严治党", "落实全面从严治党"), ("最后“一公里”", "最后一公里")]:
         index = compiled.patterns.index(variant)
-        generated = [(compiled.rules[i].term, kind) for i, _, kind, _ in compiled.targets[index] if kind != "listed"]
+        generated = [(compiled.rules[i].params.term, kind) for i, _, kind, _ in compiled.targets[index] if kind != "listed"]
         assert any(t == term for t, _ in generated), (variant, generated)
 
 
@@ -190,5 +190,5 @@ def test_quote_variants_are_caught_with_straight_quotes_too(checker, variants_by
         got = [(f.start, f.end, f.suggestions[0]) for f in checker.check(text).findings]
         assert got == [(3, 3 + len(straight), suggestion)], text
     for rule in {r.code: r for _, r, _ in variants_by_kind["quote"]}.values():
-        text = f'据悉，"{rule.term}"。'
+        text = f'据悉，"{rule.params.term}"。'
         assert not checker.check(text).findings, text

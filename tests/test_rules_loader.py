@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 import errcheck
-from errcheck.rules import RuleError, load_file, load_rules
+from errcheck.loader import load_file, load_rules
+from errcheck.rules import RuleError
 
 GOOD_ENTRY = """\
 entries:
@@ -120,16 +121,17 @@ def test_schema_json_lists_the_keys_the_loader_accepts():
     import json
 
     from errcheck.resources import builtin_dictionaries
-    from errcheck.rules import CATEGORIES, DEFAULT_KEYS, DIVISIONS_KEYS, ENTRY_KEYS, TERM_KEYS, WORDLIST_KEYS
+    from errcheck.families import DEFAULT_KEYS, FAMILIES, schema as assemble
+    from errcheck.rules import CATEGORIES
 
     schema = json.loads((builtin_dictionaries() / "schema.json").read_text(encoding="utf-8"))
-    entry = schema["properties"]["entries"]["items"]["properties"]
-    assert set(entry) == ENTRY_KEYS
+    assert schema == assemble(), "dictionaries/schema.json is out of date: run python tools/build_schema.py"
     assert set(schema["properties"]["defaults"]["properties"]) == DEFAULT_KEYS
-    assert tuple(entry["category"]["enum"]) == CATEGORIES
-    assert set(schema["properties"]["terms"]["items"]["properties"]) == TERM_KEYS
-    assert set(schema["properties"]["wordlist"]["properties"]) == WORDLIST_KEYS
-    assert set(schema["properties"]["divisions"]["properties"]) == DIVISIONS_KEYS
+    for family in FAMILIES:
+        part = schema["properties"][family.file_key]
+        entry = part["items"] if family.shape == "list" else part
+        assert set(entry["properties"]) == family.keys, family.name
+        assert tuple(entry["properties"]["category"]["enum"]) == CATEGORIES
 
 
 WORDLIST_FILE = """\
@@ -147,7 +149,7 @@ wordlist:
 def test_word_list_loads_its_table(tmp_path):
     (tmp_path / "words.tsv").write_text("# comment\n齐心协力\t120\ti\n", encoding="utf-8")
     (rule,) = load_file(write(tmp_path, WORDLIST_FILE))
-    assert rule.words == (("齐心协力", 120),) and rule.kinds == ("homophone", "shape")
+    assert rule.params.words == (("齐心协力", 120),) and rule.params.kinds == ("homophone", "shape")
     assert rule.bad_examples[0].suggestion == "齐心协力"
 
 
@@ -179,8 +181,8 @@ terms:
 
 def test_term_file_loads_and_is_validated(tmp_path):
     (rule,) = load_file(write(tmp_path, TERM_FILE))
-    assert rule.term == "落实全面从严治党" and rule.right == (rule.term,) and rule.wrong == ()
-    assert rule.segments == ("落实", "全面", "从严治党")
+    assert rule.params.term == "落实全面从严治党" and rule.right == (rule.params.term,) and rule.wrong == ()
+    assert rule.family == "terms" and rule.params.segments == ("落实", "全面", "从严治党")
     for old, new, reason in [
         ("segments: [落实, 全面, 从严治党]", "segments: [落实, 全面]", "do not join"),
         ("term: 落实全面从严治党", "term: 落实", "at least 3 characters"),

@@ -46,7 +46,7 @@ def jieba_entries() -> list[tuple[str, int, str]]:
 
 def select(rows, min_counts: dict[int, int], idiom_min: int, chars: frozenset[str] | None) -> list[tuple[str, int, str]]:
     """The words that pass the cut-offs; ``chars``, when given, limits their characters."""
-    from errcheck.variants import _is_han  # the generator's own test of a Chinese character
+    from errcheck.families.terms import _is_han  # the generator's own test of a Chinese character
 
     chosen = []
     for word, count, tag in rows:
@@ -72,7 +72,7 @@ def render(rows, args) -> str:
 
 
 def main(argv=None) -> int:
-    from errcheck.confusables import common_characters
+    from errcheck.services.confusables import common_characters
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min2", type=int, default=50, help="cut-off for 2-character words (default %(default)s)")

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from errcheck.checker import Checker
 from errcheck.resources import builtin_dictionaries
-from errcheck.rules import RuleError, dictionary_files, load_file, load_rules
+from errcheck.loader import dictionary_files, load_file, load_rules
+from errcheck.rules import RuleError
 
 ROOT = Path(__file__).resolve().parent.parent
 

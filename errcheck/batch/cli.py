@@ -90,7 +90,8 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
     import datetime as _dt
 
     from ..model import Severity
-    from ..rules import RuleError, fingerprint
+    from ..loader import fingerprint
+    from ..rules import RuleError
     from .engine import CheckerConfig, InlineEngine, LocalEngine, run
     from .outputs import write_outputs
     from .progress import Progress

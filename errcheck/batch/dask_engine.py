@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .. import rules as _rules
-from ..rules import fingerprint
+from ..loader import fingerprint
 
 # every file a rule set depends on (YAML and tables); older cores know only the YAML
 _data_files = getattr(_rules, "data_files", None) or (lambda root: _rules.dictionary_files([root]))

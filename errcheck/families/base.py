@@ -142,6 +142,9 @@ class Family:
     default_schema: dict = {}
     #: a short description for ``dictionaries/README.md``'s table of families
     summary: str = ""
+    #: every rule carries its own bad examples (False where they are generated, as for
+    #: protected terms, whose variants are tested exhaustively)
+    own_bad_examples: bool = True
 
     def load(self, value, defaults: dict, path: Path) -> list[Rule]:
         """The rules of one file's ``file_key`` value; raises `RuleError`."""

@@ -203,6 +203,7 @@ class Terms(Family):
     kind_labels = dict(KIND_LABELS)
     stats_key = "variants"
     summary = "protected terms and their generated misspellings"
+    own_bad_examples = False
     schema = common_schema(
         {
             **common_properties(),
