@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from operator import itemgetter
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -34,6 +36,7 @@ def _as_date(value) -> _dt.date | None:
 
 
 _pattern_index = itemgetter(2)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Checker:
@@ -121,13 +124,23 @@ class Checker:
                 else selection.min_severity,
                 _as_date(as_of),
             )
-        matches = compiled.matcher.find_all(text)
+        original = text
+        try:
+            matches = compiled.matcher.find_all(text)
+        except UnicodeEncodeError:
+            # a lone surrogate (JSON may escape one) cannot reach the automaton: check a
+            # copy with each replaced by U+FFFD, same length, so offsets still point into
+            # the input; findings quote the input as it is
+            text = _SURROGATE.sub("\ufffd", text)
+            matches = compiled.matcher.find_all(text)
         fold_marks = compiled.fold_marks
         if matches and min(matches, key=_pattern_index)[2] < fold_marks:
             normalized = normalize(text)
             matches = compiled.matcher.find_all(normalized.text)
         else:
             normalized = Normalized(text, text)
+        if original is not text:
+            normalized = replace(normalized, original=original)
         candidates = select(compiled, normalized.text, matches, selection) if matches else []
         return build_report(normalized, candidates, compiled.version[:12])
 

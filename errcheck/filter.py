@@ -118,9 +118,12 @@ def resolve_overlaps(candidates: list[Candidate], text: str) -> list[Candidate]:
     never depends on order. A variant of several terms at once (第个百年奋斗目标 lacks
     the 一 of one term or the 二 of another) is reported once, under the winning rule,
     with the other terms appended to its suggestions."""
-    generated = [c for c in candidates if c.target.kind != "listed"]
+    generated = sorted((c for c in candidates if c.target.kind != "listed"), key=_cand_start)
     if generated:
-        candidates = [c for c in candidates if c.target.kind != "listed" or not _contradicts_variant(c, generated, text)]
+        starts = [g.start for g in generated]
+        longest = max(g.end - g.start for g in generated)
+        candidates = [c for c in candidates
+                      if c.target.kind != "listed" or not _contradicts_variant(c, generated, starts, longest, text)]
     chosen: list[Candidate] = []
     for tier in (True, False):
         ordered = sorted(
@@ -151,10 +154,20 @@ def _with_alternatives(chosen: Candidate, other: Candidate) -> Candidate:
     return Candidate(chosen.start, chosen.end, chosen.target._replace(suggestions=suggestions + extra))
 
 
-def _contradicts_variant(cand: Candidate, generated: list[Candidate], text: str) -> bool:
+def _cand_start(c: Candidate) -> int:
+    return c.start
+
+
+def _contradicts_variant(cand: Candidate, generated: list[Candidate], starts: list[int], longest: int,
+                         text: str) -> bool:
     """Whether listed ``cand`` lies inside a longer generated variant and its correction
-    does not turn that variant into the variant's term."""
-    for g in generated:
+    does not turn that variant into the variant's term. ``generated`` is sorted by start
+    (``starts``) and no variant is longer than ``longest``, so only variants starting in
+    ``[cand.end - longest, cand.start]`` can contain ``cand``: a bisected slice, so the
+    cost per candidate does not grow with the number of variants in the text."""
+    lo = bisect.bisect_left(starts, cand.end - longest)
+    hi = bisect.bisect_right(starts, cand.start)
+    for g in generated[lo:hi]:
         if g.start <= cand.start and cand.end <= g.end and g.end - g.start > cand.end - cand.start:
             fixed = text[g.start:cand.start] + cand.target.suggestions[0] + text[cand.end:g.end]
             if fixed != g.target.suggestions[0]:

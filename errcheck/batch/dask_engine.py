@@ -21,11 +21,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .. import rules as _rules
-from ..loader import fingerprint
-
-# every file a rule set depends on (YAML and tables); older cores know only the YAML
-_data_files = getattr(_rules, "data_files", None) or (lambda root: _rules.dictionary_files([root]))
+from ..loader import data_files as _data_files, fingerprint
 from .engine import CheckerConfig
 from .sources import Task
 from .work import check_batch
