@@ -36,6 +36,27 @@ def _as_date(value) -> _dt.date | None:
 
 
 _pattern_index = itemgetter(2)
+_match_start = itemgetter(0)
+#: candidate matches judged per text (see `bound_matches`): this many, plus one per
+#: `CANDIDATE_EVERY` characters of the text
+MAX_CANDIDATES = 10_000
+CANDIDATE_EVERY = 20
+
+
+def bound_matches(compiled: CompiledRules, matches: list, limit: int) -> tuple[list, int | None]:
+    """Keep the work per text linear with a small constant: when more than ``limit``
+    matches would become candidates (a text that is a list of errors, not prose), only
+    the matches that start before the ``limit``-th candidate's start are judged, and
+    that offset is returned (the report's ``truncated_at``; None when nothing was cut).
+    Each candidate costs microseconds (a window segmentation, a finding object), so
+    without a bound a 200,000-character text of errors would cost a second."""
+    targets = compiled.targets
+    base = compiled.compact_base
+    starts = sorted(m[0] for m in matches if m[2] >= base or targets[m[2]])
+    if len(starts) <= limit:
+        return matches, None
+    cut = starts[limit]
+    return [m for m in matches if m[0] < cut], cut
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -47,6 +68,9 @@ class Checker:
     ``backend``: ``daachorse`` (default, fastest) or ``pyahocorasick``.
     ``categories`` / ``min_severity``: report only these categories / at least this severity.
     ``variants``: `VariantOptions` for the generated variants of protected terms.
+    ``max_candidates``: candidate matches judged per text, plus one per 20 characters; a
+    text with more (a list of errors, not prose) is checked up to the offset where the bound is reached, and its
+    report says so (``truncated_at``), so one request can never tie up a worker.
     ``cache``: keep the compiled automaton on disk (``cache_dir``, default
     ``$ERRCHECK_CACHE_DIR`` or ``~/.cache/errcheck``), keyed by a hash of the dictionaries.
 
@@ -65,6 +89,7 @@ class Checker:
         cache: bool = True,
         cache_dir: str | Path | None = None,
         variants: VariantOptions | None = None,
+        max_candidates: int = MAX_CANDIDATES,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (expected one of: {', '.join(BACKENDS)})")
@@ -75,6 +100,9 @@ class Checker:
         self.paths = tuple(paths)
         self.backend = backend
         self.variant_options = variants or VariantOptions()
+        if max_candidates < 1:
+            raise ValueError("max_candidates must be at least 1")
+        self.max_candidates = max_candidates
         self.selection = Selection(categories, min_severity)
         self._cache_dir = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
         self._compiled: CompiledRules | None = None
@@ -141,8 +169,12 @@ class Checker:
             normalized = Normalized(text, text)
         if original is not text:
             normalized = replace(normalized, original=original)
+        truncated_at = None
+        limit = self.max_candidates + len(text) // CANDIDATE_EVERY
+        if len(matches) > limit:
+            matches, truncated_at = bound_matches(compiled, matches, limit)
         candidates = select(compiled, normalized.text, matches, selection) if matches else []
-        return build_report(normalized, candidates, compiled.version[:12])
+        return build_report(normalized, candidates, compiled.version[:12], truncated_at)
 
 
 _default: Checker | None = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 #: Version of the JSON shape produced by `Report.to_dict`. Bump the major number on any
 #: incompatible change (a field removed or its meaning changed); additions bump the minor.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Severity(enum.IntEnum):
@@ -102,6 +102,9 @@ class Report:
     findings: tuple[Finding, ...]
     length: int = 0
     ruleset_version: str = ""
+    #: when the text held more candidate matches than a checker judges per text
+    #: (``Checker(max_candidates=...)``), the offset from which nothing was checked
+    truncated_at: int | None = None
     counts: dict = field(init=False)
 
     def __post_init__(self) -> None:
@@ -146,6 +149,7 @@ class Report:
             "score": self.score,
             "counts": dict(self.counts),
             "findings": [f.to_dict() for f in self.findings],
+            "truncated_at": self.truncated_at,
         }
 
     def to_json(self, **kwargs) -> str:

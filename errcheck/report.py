@@ -34,7 +34,8 @@ class LineCounter:
         return self._line, offset - self._line_start + 1
 
 
-def build_report(normalized: Normalized, candidates: list[Candidate], version: str) -> Report:
+def build_report(normalized: Normalized, candidates: list[Candidate], version: str,
+                 truncated_at: int | None = None) -> Report:
     original = normalized.original
     findings = []
     if candidates:
@@ -63,4 +64,6 @@ def build_report(normalized: Normalized, candidates: list[Candidate], version: s
                     kind=cand.target.kind,
                 )
             )
-    return Report(tuple(findings), length=len(original), ruleset_version=version)
+    if truncated_at is not None:
+        truncated_at = normalized.to_original(truncated_at, truncated_at)[0]
+    return Report(tuple(findings), length=len(original), ruleset_version=version, truncated_at=truncated_at)

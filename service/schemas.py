@@ -119,6 +119,8 @@ class ReportOut(BaseModel):
     counts: Counts
     findings: list[FindingOut]
     text: str | None = Field(None, description="HTML input only: the extracted visible text that was checked.")
+    truncated_at: int | None = Field(None, description="Set when the text held more candidate matches than are "
+                                                       "judged per text: nothing from this offset on was checked.")
     timing: Timing
 
 
@@ -236,6 +238,7 @@ def report_payload(
         "score": report.score,
         "counts": dict(report.counts),
         "findings": findings,
+        "truncated_at": report.truncated_at,
         "timing": {"check_ms": round(check_ms, 3), "total_ms": round(total_ms, 3)},
     }
     if html is not None:

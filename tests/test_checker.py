@@ -81,7 +81,9 @@ def test_verdict_and_score_rules():
 def test_report_json_schema(checker):
     data = json.loads(checker.check(SEED_SENTENCE).to_json())
     assert data["schema_version"] == errcheck.SCHEMA_VERSION
-    assert set(data) == {"schema_version", "ruleset_version", "length", "verdict", "score", "counts", "findings"}
+    assert set(data) == {"schema_version", "ruleset_version", "length", "verdict", "score", "counts", "findings",
+                         "truncated_at"}
+    assert data["truncated_at"] is None
     assert data["ruleset_version"] == checker.version
     f = data["findings"][0]
     assert set(f) == {"start", "end", "line", "column", "text", "suggestions", "code", "category", "severity",
@@ -219,3 +221,29 @@ def test_longer_rule_wins_and_findings_do_not_overlap(tmp_path):
     checker = errcheck.Checker(tmp_path, builtin=False, cache=False)
     assert [f.code for f in checker.check("学习党的二十精神").findings] == ["XX0004"]
     assert [f.code for f in checker.check("学习二十精神").findings] == ["XX0003"]
+
+
+def test_work_per_text_is_bounded_and_the_report_says_where_it_stopped():
+    """A text that is a list of errors is judged up to the bound; the report says from
+    which offset nothing was checked, and offsets still point into the input."""
+    checker = errcheck.Checker(max_candidates=50)
+    text = "前言。" + "京津翼，" * 200  # 803 characters: a bound of 50 + 803 // 20 = 90
+    report = checker.check(text)
+    assert report.truncated_at is not None and 3 < report.truncated_at < len(text)
+    assert 0 < len(report.findings) <= 100
+    assert all(f.end <= report.truncated_at and text[f.start:f.end] == f.text for f in report.findings)
+    assert report.to_dict()["truncated_at"] == report.truncated_at
+    full = errcheck.Checker(max_candidates=1000).check(text)
+    assert full.truncated_at is None and len(full.findings) == 200
+    # the first findings are the same either way
+    assert [f.start for f in report.findings] == [f.start for f in full.findings][: len(report.findings)]
+    with pytest.raises(ValueError):
+        errcheck.Checker(max_candidates=0)
+
+
+def test_lone_surrogates_never_raise_and_offsets_point_into_the_input(checker):
+    text = "abc\ud800京津翼\udfff名族\ud83d"
+    report = checker.check(text)
+    assert [(f.text, f.suggestions[0]) for f in report.findings] == [("京津翼", "京津冀"), ("名族", "民族")]
+    assert all(text[f.start:f.end] == f.text for f in report.findings)
+    assert report.length == len(text)

@@ -8,6 +8,7 @@ boundaries (the tail of one word and the head of the next) is not an error.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -38,7 +39,10 @@ class _Segmenter:
             with self._lock:
                 if self._cut is None:
                     self._cut = self._load()
-        return self._cut(text)
+        try:
+            return self._cut(text)
+        except UnicodeEncodeError:  # a lone surrogate: cut a same-length copy
+            return self._cut(_SURROGATE.sub("\ufffd", text))
 
     @staticmethod
     def _load():
@@ -58,6 +62,7 @@ class _Segmenter:
 
 
 SEGMENTER = _Segmenter()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
