@@ -46,7 +46,7 @@ from .services.segment import rare_words
 log = logging.getLogger(__name__)
 
 #: Bump when the pickled layout below changes, so old caches are ignored.
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 
 
 @dataclass(slots=True)

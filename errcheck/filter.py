@@ -59,7 +59,17 @@ _start = itemgetter(0)
 
 
 def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
-    """Turn raw ``(start, end, pattern)`` matches into resolved, non-overlapping candidates."""
+    """Turn raw ``(start, end, pattern)`` matches into resolved, non-overlapping
+    candidates, without the context stage (candidates that need context are dropped)."""
+    kept, _ = filter_candidates(compiled, text, matches, selection)
+    return resolve_overlaps(kept, text)
+
+
+def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Selection
+                      ) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates of raw ``(start, end, pattern)`` matches that pass selection,
+    allow-phrases and their family's check: ``(kept, pending)``, where ``pending`` need
+    the context stage (`Target.context`). Overlaps are not resolved yet."""
     targets = compiled.targets
     rules = compiled.rules
     allow = compiled.allow
@@ -72,25 +82,26 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
         if index >= compact_base:
             candidates.extend(compiled.decode(start, end, index, selection))
             continue
-        for rule_i, suggestions, kind, boundary in targets[index]:
-            rule = rules[rule_i]
+        for target in targets[index]:
+            rule = rules[target[0]]
             if selection.accepts_rule(rule):
-                candidates.append(Candidate(start, end, Target(rule, suggestions, kind, boundary)))
+                candidates.append(Candidate(start, end, Target(rule, *target[1:])))
     if not candidates:
-        return []
+        return [], []
     allows = [(s, e, allow[i]) for s, e, i in matches if i < compact_base and allow[i]]
     allows.sort(key=_start)  # the scan reports matches nearly in order: timsort is cheap
     allow_starts = [a[0] for a in allows]
     longest_allow = compiled.longest_allow
     families = BY_NAME
-    kept = []
+    kept: list[Candidate] = []
+    pending: list[Candidate] = []
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
         if not families[cand.target.rule.family].keep(cand, text, compiled):
             continue
-        kept.append(cand)
-    return resolve_overlaps(kept, text)
+        (pending if cand.target.context else kept).append(cand)
+    return kept, pending
 
 
 def _allowed(cand: Candidate, allows, allow_starts: list[int], longest: int) -> bool:

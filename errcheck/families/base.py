@@ -43,6 +43,9 @@ class Target(NamedTuple):
     kind: str = "listed"
     #: whether the word-boundary check looks at this match (see `Rule.checks_boundary`)
     boundary: bool = True
+    #: the candidate needs context: the context stage confirms it (with the language
+    #: model) or it is dropped (a variant that is also a real word: 国家权利机关)
+    context: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,7 @@ class PatternTable:
     """The pattern list of the one automaton while it is being built.
 
     Each pattern index has a list of targets, stored as plain ``(rule index, suggestions,
-    kind, boundary)`` tuples, and a set of rule codes whose candidates it suppresses
+    kind, boundary[, context])`` tuples (the fields of `Target` after the rule), and a set of rule codes whose candidates it suppresses
     (`ANY_VARIANT` for all generated ones)."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:

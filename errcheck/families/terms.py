@@ -65,6 +65,8 @@ class VariantStats:
     generated: Counter = field(default_factory=Counter)  # by kind
     dropped: Counter = field(default_factory=Counter)  # by reason
     kept: Counter = field(default_factory=Counter)  # by kind
+    #: dropped variants that the context stage judges (see `CONTEXT_REASONS`), by kind
+    readmitted: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
         return {
@@ -75,7 +77,14 @@ class VariantStats:
             "dropped_by_reason": dict(sorted(self.dropped.items())),
             "kept": sum(self.kept.values()),
             "kept_by_kind": dict(sorted(self.kept.items())),
+            "readmitted_for_context": sum(self.readmitted.values()),
+            "readmitted_by_kind": dict(sorted(self.readmitted.items())),
         }
+
+
+#: reasons to drop a variant that context can overrule: the variant reads as legitimate
+#: text on its own, but may still be the term misspelt (国家权利机关 for 国家权力机关)
+CONTEXT_REASONS = frozenset({"real-word", "plausible-phrase", "common-word"})
 
 
 def _is_han(ch: str) -> bool:
@@ -261,6 +270,9 @@ class Terms(Family):
         confusables = context.confusables or Confusables()
         protected = table.protected()
         candidates: list[tuple[str, str, Rule]] = []
+        #: variants that guards drop because they read as legitimate text: they become
+        #: candidates that only the context stage may confirm (国家权利机关)
+        contextual: list[tuple[str, str, Rule]] = []
         for rule in terms:
             p = rule.params
             stats.terms += 1
@@ -269,10 +281,12 @@ class Terms(Family):
                 reason = reason or drop_reason(variant, p.term, kind, options, protected)
                 if reason:
                     stats.dropped[reason] += 1
+                    if reason in CONTEXT_REASONS:
+                        contextual.append((variant, kind, rule))
                 else:
                     candidates.append((variant, kind, rule))
         # a variant that occurs inside a correctly written protected term would fire on it
-        unique = sorted({v for v, _, _ in candidates})
+        unique = sorted({v for v, _, _ in candidates + contextual})
         probe = build_matcher(unique, "daachorse")
         inside = {unique[i] for term in protected for _, _, i in probe.find_all(term) if unique[i] != term}
         for variant, kind, rule in candidates:
@@ -285,7 +299,13 @@ class Terms(Family):
             # a generated variant is a guess: always make sure no dictionary word of the
             # surrounding text straddles its edges (人民币经济 is not 民营经济 misspelt)
             table.add_target(variant, (table.rule_index(rule), (suggestion,), kind, True))
-        # a correctly written term suppresses variant candidates it covers (党的二十届 ... )
+        for variant, kind, rule in contextual:
+            if variant in inside or variant in table.index and table.targets[table.index[variant]]:
+                continue  # inside a term, or claimed by a rule that needs no context
+            stats.readmitted[kind] += 1
+            term = rule.params.term
+            suggestion = OPEN_QUOTE + term + CLOSE_QUOTE if kind == "quote" else term
+            table.add_target(variant, (table.rule_index(rule), (suggestion,), kind, True, True))        # a correctly written term suppresses variant candidates it covers (党的二十届 ... )
         for term in sorted(protected):
             table.add_allow(term, ANY_VARIANT)
         return stats.as_dict()
