@@ -1,4 +1,4 @@
-"""The Checker: normalize → match → filter → report, over one compiled rule set."""
+"""The Checker: normalize → match → filter → context → report, over one compiled rule set."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typing import Iterable
 
 from .compiler import CompiledRules, build, load_or_compile, source_hash
 from .families.terms import VariantOptions
-from .filter import Selection, select
+from . import context as _context
+from .filter import Selection, filter_candidates, resolve_overlaps
 from .loader import fingerprint
 from .matcher import BACKENDS, DEFAULT_BACKEND
 from .model import Report
@@ -71,6 +72,10 @@ class Checker:
     ``max_candidates``: candidate matches judged per text, plus one per 20 characters; a
     text with more (a list of errors, not prose) is checked up to the offset where the bound is reached, and its
     report says so (``truncated_at``), so one request can never tie up a worker.
+    ``mode``: ``fast`` (default: the language model judges only candidates that need
+    context) or ``thorough`` (it also looks for typos no rule names: see
+    `errcheck.context`). ``lm``: a KenLM model file instead of ``$ERRCHECK_LM`` or the
+    shipped one.
     ``cache``: keep the compiled automaton on disk (``cache_dir``, default
     ``$ERRCHECK_CACHE_DIR`` or ``~/.cache/errcheck``), keyed by a hash of the dictionaries.
 
@@ -90,6 +95,8 @@ class Checker:
         cache_dir: str | Path | None = None,
         variants: VariantOptions | None = None,
         max_candidates: int = MAX_CANDIDATES,
+        mode: str = _context.DEFAULT_MODE,
+        lm: str | Path | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (expected one of: {', '.join(BACKENDS)})")
@@ -103,6 +110,8 @@ class Checker:
         if max_candidates < 1:
             raise ValueError("max_candidates must be at least 1")
         self.max_candidates = max_candidates
+        self.mode = _context.check_mode(mode)
+        self.lm = lm
         self.selection = Selection(categories, min_severity)
         self._cache_dir = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
         self._compiled: CompiledRules | None = None
@@ -133,15 +142,17 @@ class Checker:
         """Short identifier of the rule set (a hash of the dictionary files)."""
         return self.load().version[:12]
 
-    def check(self, text: str, *, as_of=None, categories=None, min_severity=None) -> Report:
+    def check(self, text: str, *, as_of=None, categories=None, min_severity=None, mode: str | None = None) -> Report:
         """Check ``text`` and return its `Report`.
 
         ``as_of`` (a date or ``YYYY-MM-DD``) judges dated rules as of that day, e.g. the
         publication date of an archived article. ``categories`` and ``min_severity``
-        narrow this call's selection further than the checker's own.
+        narrow this call's selection further than the checker's own. ``mode`` overrides
+        the checker's mode for this call.
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
+        mode = self.mode if mode is None else _context.check_mode(mode)
         compiled = self.load()
         selection = self.selection
         if as_of is not None or categories is not None or min_severity is not None:
@@ -173,7 +184,10 @@ class Checker:
         limit = self.max_candidates + len(text) // CANDIDATE_EVERY
         if len(matches) > limit:
             matches, truncated_at = bound_matches(compiled, matches, limit)
-        candidates = select(compiled, normalized.text, matches, selection) if matches else []
+        kept, pending = filter_candidates(compiled, normalized.text, matches, selection) if matches else ([], [])
+        if pending or mode == "thorough":
+            kept = _context.run(compiled, normalized.text, matches, kept, pending, selection, mode, self.lm)
+        candidates = resolve_overlaps(kept, normalized.text) if kept else []
         return build_report(normalized, candidates, compiled.version[:12], truncated_at)
 
 

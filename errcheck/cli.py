@@ -72,6 +72,7 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
         backend=args.backend,
         categories=args.category,
         min_severity=args.min_severity,
+        mode=args.mode,
     )
     try:
         checker.load()
@@ -155,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=[s.label for s in Severity], default="serious",
                        help="exit 1 when a finding at or above this severity exists (default: serious)")
     check.add_argument("--backend", choices=["daachorse", "pyahocorasick"], default="daachorse")
+    check.add_argument("--mode", choices=["fast", "thorough"], default="fast",
+                       help="thorough: a language model also looks for typos no rule names (slower)")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     check.set_defaults(handler=_cmd_check)
 

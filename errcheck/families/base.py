@@ -148,6 +148,9 @@ class Family:
     #: every rule carries its own bad examples (False where they are generated, as for
     #: protected terms, whose variants are tested exhaustively)
     own_bad_examples: bool = True
+    #: the checking mode its examples are run in (``thorough`` for rules of the context
+    #: stage, which fast mode does not run)
+    example_mode: str = "fast"
 
     def load(self, value, defaults: dict, path: Path) -> list[Rule]:
         """The rules of one file's ``file_key`` value; raises `RuleError`."""
