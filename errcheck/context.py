@@ -9,7 +9,7 @@ Between filtering and overlap resolution, over the candidates the filter kept:
 * **thorough mode** only: the judge (`errcheck.services.judge.ContextJudge`) looks for
   one-character typos no list names (辛福 → 幸福, 攻府 → 政府) outside the spans already
   claimed by candidates and correctly written protected terms, and reports them under
-  the context rule (CX0001, ``dictionaries/context/``).
+  the context rule (LM0001, ``dictionaries/context/``).
 
 Fast mode costs nothing here unless a candidate needs context (rare: a few per 10,000
 characters); thorough mode is a measured stage of its own (`benchmarks/context_speed.py`).

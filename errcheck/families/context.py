@@ -1,7 +1,7 @@
 """The context rule (``context:``): how the context stage reports the typos it finds with
 the language model, and how sure it must be.
 
-There is one rule of this family in the shipped dictionaries (CX0001): its code,
+There is one rule of this family in the shipped dictionaries (LM0001): its code,
 category, severity, message and source are what a finding of the context stage carries,
 and its ``margins`` (log10 gain of the corrected text over the written one, per kind)
 tune the judge. It adds no pattern to the automaton: the context stage
