@@ -35,12 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from errcheck.context import DEFAULT_MARGINS, ContextJudge, _non_overlapping  # noqa: E402
+from errcheck.context import DEFAULT_MARGINS, ContextJudge, select  # noqa: E402
 from quality import CLEAN_DIR, CORPUS_DIR, LABELLED_DIR, display_path, load_labelled  # noqa: E402
 
 ECSPELL_DIR = ROOT / "benchmarks" / "data" / "ecspell"
 KINDS = ("homophone", "near-homophone", "shape")
 GRID = (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0)
+FORM_GRID = (6.0, 8.0, 10.0, 12.0, 99.0)
 
 
 def read_ecspell(path: Path, every: int = 1) -> list[tuple[str, dict[int, str]]]:
@@ -54,10 +55,6 @@ def read_ecspell(path: Path, every: int = 1) -> list[tuple[str, dict[int, str]]]
             continue  # not a substitution-only pair (1 of 1,728 lines in odw.train)
         out.append((src, {i: b for i, (a, b) in enumerate(zip(src, tgt)) if a != b}))
     return out
-
-
-def select(cands, margins):
-    return _non_overlapping([p for p in cands if p.gain >= margins[p.kind]])
 
 
 def ecspell_scores(items, cands_per_sentence, margins) -> dict:
@@ -88,17 +85,23 @@ def ecspell_scores(items, cands_per_sentence, margins) -> dict:
     }
 
 
-def tune(items, cands, min_precision: float, key: str = "strict") -> tuple[dict, dict]:
-    """Margins with the highest recall at sentence precision ≥ ``min_precision`` (ties: the
-    larger margins, i.e. fewer proposals)."""
+def tune(items, cands, min_precision: float, max_fa: float, key: str = "flag") -> tuple[dict, dict]:
+    """Margins with the highest sentence recall at sentence precision ≥ ``min_precision``
+    and at most ``max_fa`` proposals at correct characters per 10,000 characters of the
+    split (the clean-prose target, estimated on the split itself); ties: larger margins."""
+    chars = sum(len(src) for src, _ in items)
     best = None
-    for combo in itertools.product(GRID, repeat=len(KINDS)):
-        margins = dict(zip(KINDS, combo))
+    for *combo, pair, word in itertools.product(GRID, GRID, GRID, FORM_GRID, FORM_GRID):
+        margins = dict(zip(KINDS, combo), pair=pair, word=word)
         s = ecspell_scores(items, cands, margins)
         p, r = s[f"{key}_precision"], s[f"{key}_recall"]
         if p is None or p < min_precision:
             continue
-        rank = (r, sum(combo))
+        wrong = round(s["proposals"] * (1 - (s["char_detection_precision"] or 0)))
+        s["false_per_10k"] = round(wrong / chars * 10_000, 3)
+        if s["false_per_10k"] > max_fa:
+            continue
+        rank = (r, sum(combo) + pair + word)
         if best is None or rank > best[0]:
             best = (rank, margins, s)
     if best is None:
@@ -156,6 +159,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tune", action="store_true", help="choose margins on ECSpell odw.train")
     ap.add_argument("--min-precision", type=float, default=0.95)
+    ap.add_argument("--max-fa", type=float, default=0.8,
+                    help="false proposals per 10k characters of the train split (the issue allows 1.0 for "
+                         "all stages; the dictionary stages use ~0.2)")
     ap.add_argument("--domains", default="odw,law")
     ap.add_argument("--quick", action="store_true", help="every 4th sentence and clean line")
     ap.add_argument("--json", type=Path, help="write the results here too")
@@ -170,10 +176,12 @@ def main(argv=None) -> int:
     if args.tune:
         train = read_ecspell(ECSPELL_DIR / "odw.train", every)
         cands = [judge.candidates(s, floor=floor) for s, _ in train]
-        margins, s = tune(train, cands, args.min_precision)
+        margins, s = tune(train, cands, args.min_precision, args.max_fa)
         results["margins"] = margins
-        results["tuned_on"] = {"split": "odw.train", "min_precision": args.min_precision, "scores": s}
-        print(f"margins chosen on odw.train (strict sentence precision ≥ {args.min_precision}): {margins}")
+        results["tuned_on"] = {"split": "odw.train", "min_precision": args.min_precision, "max_fa": args.max_fa,
+                               "scores": s}
+        print(f"margins chosen on odw.train (sentence detection precision ≥ {args.min_precision}, "
+              f"≤ {args.max_fa} false proposals per 10k chars): {margins}")
         print(f"  odw.train: {json.dumps(s, ensure_ascii=False)}")
     results["ecspell"] = {}
     for domain in args.domains.split(","):

@@ -37,18 +37,20 @@ from pathlib import Path
 
 from .services.lm import LanguageModel, viterbi
 
-__all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text"]
+__all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "select"]
 
 #: minimum log10 gain of the corrected window over the written one, per candidate kind;
 #: chosen on ECSpell's odw.train split (benchmarks/context_eval.py --tune)
-DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 7.0, "shape": 6.0}
+#: ``pair`` and ``word`` apply on top to proposals of those forms (see `Proposal.form`)
+DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 7.0, "shape": 5.0, "pair": 10.0, "word": 6.0}
 
 _KINDS = ("homophone", "near-homophone", "shape")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _MASK = "\x00"
-_INDEX_FORMAT = 1
-_WINDOW = 2  # tokens re-segmented either side of a suspect, and tokens of context
+_INDEX_FORMAT = 2
+_RESEGMENT = 1  # tokens re-segmented either side of a suspect
+_CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 
 #: surnames that head most Chinese personal names (the commonest ~100 of 《百家姓》 by
 #: population, public statistics); a lone one followed by one or two lone characters
@@ -71,6 +73,12 @@ TRANSLITERATION = frozenset(
     "佩彭皮普奇齐恰乔切钦丘萨塞桑瑟森沙莎尚舍什施史斯松苏索塔泰坦汤唐特图托瓦万旺威韦维温"
     "沃乌伍西希夏谢辛休雅亚扬耶伊因尤于约泽扎詹兹佐契"
 )
+#: words that follow a name (武契奇总统, 李赋宁教授): the lone characters before one are a name
+TITLES = frozenset(
+    "总统 总理 主席 首相 国王 女王 亲王 王子 公主 大使 部长 外长 议长 省长 市长 县长 区长 镇长 乡长 村长 书记 "
+    "主任 局长 厅长 处长 科长 司令 将军 教授 院士 博士 先生 女士 同志 老师 师傅 医生 记者 委员 代表 董事长 总经理 "
+    "经理 校长 院长 所长 表示 指出 说".split()
+)
 #: a protected run of transliteration characters must be at least this long
 _TRANSLIT_RUN = 3
 
@@ -85,6 +93,10 @@ class Proposal:
     suggestion: str
     kind: str  # 'homophone' | 'near-homophone' | 'shape'
     gain: float  # log10 gain of the corrected window over the written one
+    #: what was replaced: ``char`` a lone character, ``pair`` two lone characters (鱼蒜 for
+    #: 预算), ``word`` a word of the model's vocabulary (神迹 for 审计); the last two have
+    #: their own, larger margins
+    form: str = "char"
 
     @property
     def confidence(self) -> float:
@@ -130,18 +142,24 @@ class ContextJudge:
         dictionaries: str | os.PathLike | None = None,
         cache_dir: str | os.PathLike | None = None,
         protect_names: bool = True,
+        word_candidates: bool = True,
+        word_max_logprob: float = -5.0,
+        word_min_logprob: float = -6.0,
     ):
         self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
         self.margins = dict(DEFAULT_MARGINS)
         if margins:
-            unknown = set(margins) - set(_KINDS)
+            unknown = set(margins) - set(DEFAULT_MARGINS)
             if unknown:
-                raise ValueError(f"unknown candidate kinds {sorted(unknown)}; expected {_KINDS}")
+                raise ValueError(f"unknown margin keys {sorted(unknown)}; expected {sorted(DEFAULT_MARGINS)}")
             self.margins.update(margins)
         self._dictionaries = Path(dictionaries) if dictionaries else None
         self._extra_allow = tuple(allow)
         self._cache_dir = Path(cache_dir) if cache_dir else None
         self.protect_names = protect_names
+        self.word_candidates = word_candidates
+        self.word_min_logprob = word_min_logprob
+        self.word_max_logprob = word_max_logprob
         self._lock = threading.Lock()
         self._ready = False
 
@@ -155,7 +173,7 @@ class ContextJudge:
         return self
 
     def _build(self) -> None:
-        from .confusables import Confusables, load_shape_table
+        from .confusables import Confusables, common_characters, load_shape_table
 
         lm = self.lm.load()
         self._model = lm.model
@@ -166,17 +184,25 @@ class ContextJudge:
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
         self._confusables = Confusables(shape=load_shape_table(*shape_files))
         self._confusion: dict[str, dict[str, str]] = {}
-        self._masked = self._load_index([f.read_bytes() for f in shape_files])
+        common = common_characters(self._confusables.common_limit)
+        self._common = common
+        self._rare_candidates = dict.fromkeys(common, "shape")
+        self._word_memo: dict[str, list[tuple[str, str]]] = {}
+        self._pair_memo: dict[str, list[tuple[str, str]]] = {}
+        self._masked, self._by_pinyin = self._load_index()
         allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
         self._allow_re = re.compile("|".join(map(re.escape, sorted(set(allow), key=len, reverse=True)))) if allow else None
 
-    def _load_index(self, salt: list[bytes]) -> dict[str, str]:
-        """The "word with one character masked → completing characters" index, cached on
-        disk (built in ~1 s from the model's vocabulary otherwise)."""
+    def _load_index(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        """The "word with one character masked → completing characters" index and the
+        "toneless pinyin → two-character words" index, cached on disk (built in ~2 s from
+        the model's vocabulary otherwise)."""
         from .compiler import _write_pickle, default_cache_dir
 
+        import pypinyin
+
         st = self.lm.path.stat()
-        digest = hashlib.sha256(f"{st.st_size}:{_INDEX_FORMAT}".encode())
+        digest = hashlib.sha256(f"{st.st_size}:{_INDEX_FORMAT}:{pypinyin.__version__}".encode())
         with self.lm.path.open("rb") as fh:  # the vocabulary sits at the end of the file
             fh.seek(max(0, st.st_size - (1 << 20)))
             digest.update(fh.read())
@@ -186,7 +212,7 @@ class ContextJudge:
                 return pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, ValueError):
             pass
-        index = build_masked_index(self._costs)
+        index = build_masked_index(self._costs), build_pinyin_index(self._costs)
         _write_pickle(path, index, "context index")
         return index
 
@@ -241,9 +267,7 @@ class ContextJudge:
         """One-character substitution typos in ``text``, in text order, never overlapping
         each other or a ``protected`` span (``(start, end)`` pairs): the `candidates`
         that pass their kind's margin, the larger gain winning between neighbours."""
-        margins = self.margins
-        return _non_overlapping([p for p in self.candidates(text, protected, floor=min(margins.values()))
-                                 if p.gain >= margins[p.kind]])
+        return select(self.candidates(text, protected, floor=min(self.margins.values())), self.margins)
 
     def candidates(self, text: str, protected=(), floor: float = 0.0) -> list[Proposal]:
         """Every suspect's best-scoring correction with a gain of at least ``floor``, before
@@ -277,62 +301,131 @@ class ContextJudge:
             pos += len(tok)
         masked = self._masked
         n = len(clause)
+        shields = None
         for k in range(ntok):
-            ch = tokens[k]
-            if len(ch) != 1:
-                continue
+            tok = tokens[k]
             i = offsets[k]
-            if guarded[base + i]:
-                continue
-            conf = self.confusion(ch)
-            if not conf:
-                continue
-            completing = set()
-            for a in range(max(0, i - 3), i + 1):
-                left = clause[a:i]
-                for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
-                    got = masked.get(left + _MASK + clause[i + 1:b])
-                    if got:
-                        completing.update(got)
-            pool = completing.intersection(conf)
-            if not pool:
-                continue
-            if self.protect_names and self._looks_like_name(clause, tokens, offsets, k):
-                continue
-            best = self._best_candidate(clause, tokens, offsets, k, pool, bos, eos_end)
-            if best is None:
-                continue
-            cand, gain = best
-            kind = conf[cand]
-            if gain >= floor:
-                found.append(Proposal(base + i, base + i + 1, ch, cand, kind, round(gain, 3)))
+            jobs = []
+            if len(tok) == 1:
+                if guarded[base + i]:
+                    continue
+                conf = self.confusion(tok)
+                if tok not in costs and tok not in self._common:
+                    # a rare character the model does not know (仼, 迀): any common
+                    # character that completes a word is a candidate, as a look-alike
+                    conf = self._rare_candidates
+                if conf:
+                    completing = set()
+                    for a in range(max(0, i - 3), i + 1):
+                        left = clause[a:i]
+                        for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
+                            got = masked.get(left + _MASK + clause[i + 1:b])
+                            if got:
+                                completing.update(got)
+                    pool = completing.intersection(conf)
+                    if pool:
+                        jobs.append((k + 1, [(c, conf[c]) for c in sorted(pool)], "char"))
+                if k + 1 < ntok and len(tokens[k + 1]) == 1 and not guarded[base + i + 1]:
+                    # two lone characters in a row: a word typed with the wrong characters
+                    # of the same reading (元泽 for 原则, 鱼蒜 for 预算)
+                    pair = tok + tokens[k + 1]
+                    options = self.pair_alternatives(pair)
+                    if options:
+                        jobs.append((k + 2, options, "pair"))
+            elif len(tok) == 2 and self.word_candidates and costs[tok] < self.word_max_logprob:
+                options = self.word_alternatives(tok)
+                if options and not guarded[base + i] and not guarded[base + i + 1]:
+                    jobs.append((k + 1, options, "word"))
+            for kend, options, form in jobs:
+                if shields is None:
+                    shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
+                best = self._best_candidate(tokens, offsets, k, kend, options, bos, eos_end, shields)
+                if best is None or best[1] < floor:
+                    continue
+                rep, gain, kind = best
+                old = "".join(tokens[k:kend])
+                # narrow to the characters that change (须要 → 需要: 须 → 需)
+                a, b = 0, len(old)
+                while a < b and old[a] == rep[a]:
+                    a += 1
+                while b > a and old[b - 1] == rep[b - 1]:
+                    b -= 1
+                found.append(Proposal(base + i + a, base + i + b, old[a:b], rep[a:b], kind, round(gain, 3), form))
 
-    def _best_candidate(self, clause, tokens, offsets, k, pool, bos, eos_end):
-        model = self._model
+    def pair_alternatives(self, pair: str) -> list[tuple[str, str]]:
+        """Common two-character words that read like ``pair`` (two lone characters)."""
+        got = self._pair_memo.get(pair)
+        if got is None:
+            costs = self._costs
+            floor = self.word_min_logprob
+            out = {w for key in _pinyin_keys(pair) for w in self._by_pinyin.get(key, ())
+                   if w != pair and costs.get(w, -99.0) >= floor}
+            got = self._pair_memo[pair] = [(w, "homophone") for w in sorted(out)]
+        return got
+
+    def word_alternatives(self, word: str) -> list[tuple[str, str]]:
+        """Two-character vocabulary words a writer may have meant instead of ``word``
+        (itself a word): words read alike (神迹/审计, 须要/需要), and one-character
+        look-alikes and near-homophones that are words. Each with its kind."""
+        got = self._word_memo.get(word)
+        if got is None:
+            costs = self._costs
+            out: dict[str, str] = {}
+            # a likelier word than the one written, and a common one
+            floor = max(self.word_min_logprob, costs[word] + 1.0)
+            for key in _pinyin_keys(word):
+                for other in self._by_pinyin.get(key, ()):
+                    if other != word and costs.get(other, -99.0) >= floor:
+                        out[other] = "homophone"
+            for j in range(2):
+                conf = self.confusion(word[j])
+                for c in self._masked.get(word[:j] + _MASK + word[j + 1:], ""):
+                    kind = conf.get(c)
+                    other = word[:j] + c + word[j + 1:]
+                    if kind and other not in out and costs.get(other, -99.0) >= floor:
+                        out[other] = kind
+            got = self._word_memo[word] = sorted(out.items())
+        return got
+
+    def _best_candidate(self, tokens, offsets, k, kend, options, bos, eos_end, shields):
+        """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
+        by language-model gain over the window: (replacement, gain, kind) or None."""
         costs, prefixes, unk = self._costs, self._prefixes, self._unk
         ntok = len(tokens)
-        lo = max(0, k - _WINDOW)
-        hi = min(ntok, k + _WINDOW + 1)
+        lo = max(0, k - _RESEGMENT)
+        hi = min(ntok, kend + _RESEGMENT)
         span_start = offsets[lo]
         span = "".join(tokens[lo:hi])
         at = offsets[k] - span_start
+        width = offsets[kend - 1] + len(tokens[kend - 1]) - offsets[k]
+        real_word = width > kend - k  # a word of the text is being replaced
         old_tokens = tokens[lo:hi]
         old_uni = sum(costs.get(t, unk) for t in old_tokens)
-        tail = tokens[hi:hi + _WINDOW]
-        eos = eos_end and hi + _WINDOW >= ntok
-        state = self._left_state(tokens, lo, bos)
+        tail = tokens[hi:hi + _CONTEXT]
+        eos = eos_end and hi + _CONTEXT >= ntok
+        state = None
         old = None
         best = None
-        for cand in sorted(pool):
-            new_span = span[:at] + cand + span[at + 1:]
+        for rep, kind in options:
+            new_span = span[:at] + rep + span[at + width:]
             new_tokens = viterbi(new_span, costs, prefixes, unk)
-            if sum(costs.get(t, unk) for t in new_tokens) <= old_uni:
+            if not real_word and sum(costs.get(t, unk) for t in new_tokens) <= old_uni:
                 continue  # the correction does not even make better words
+            if shields:
+                # the word the correction makes, in clause coordinates
+                p = span_start
+                for t in new_tokens:
+                    if p + len(t) > span_start + at:
+                        break
+                    p += len(t)
+                if any(s <= p and p + len(t) <= e for s, e in shields):
+                    continue
             if old is None:
+                state = self._left_state(tokens, lo, bos)
                 old = self._window_score(state, old_tokens, tail, eos)
             gain = self._window_score(state, new_tokens, tail, eos) - old
             if best is None or gain > best[1]:
-                best = (cand, gain)
+                best = (rep, gain, kind)
         return best
 
     def _left_state(self, tokens, lo, bos):
@@ -340,12 +433,12 @@ class ContextJudge:
 
         model = self._model
         state = kenlm.State()
-        if bos and lo <= _WINDOW:
+        if bos and lo <= _CONTEXT:
             model.BeginSentenceWrite(state)
             first = 0
         else:
             model.NullContextWrite(state)
-            first = lo - _WINDOW
+            first = lo - _CONTEXT
         out = kenlm.State()
         for t in tokens[first:lo]:
             model.BaseScore(state, t, out)
@@ -368,29 +461,45 @@ class ContextJudge:
             total += base(a, "</s>", b)
         return total
 
-    def _looks_like_name(self, clause: str, tokens, offsets, k: int) -> bool:
-        """A personal name (lone surname + one or two lone characters) or a
-        transliteration around token ``k`` (a lone character)."""
-        for s in (k - 2, k - 1, k):
-            if s < 0 or len(tokens[s]) != 1 or tokens[s] not in SURNAMES:
-                continue
-            given = tokens[s + 1:s + 3]
-            # the name is the surname and the lone characters after it (one or two)
-            lone = 0
-            for t in given:
-                if len(t) != 1:
-                    break
-                lone += 1
-            if lone and s < k <= s + lone or (s == k and lone):
-                return True
-        i = offsets[k]
-        lo = i
-        while lo > 0 and clause[lo - 1] in TRANSLITERATION:
-            lo -= 1
-        hi = i + 1
-        while hi < len(clause) and clause[hi] in TRANSLITERATION:
-            hi += 1
-        return clause[i] in TRANSLITERATION and hi - lo >= _TRANSLIT_RUN
+    def _shields(self, clause: str, tokens, offsets) -> list[tuple[int, int]]:
+        """Clause spans that read as names; a correction whose new word lies inside one
+        is not proposed. A personal name: a common surname left as a lone token and the
+        one or two lone characters after it (曾培炎: the span 培炎, so 炎 → 养 making 培养
+        is refused, while 辛福 → 幸福, which rewrites the "surname", is not); two to four
+        lone characters before a title (武契奇总统, 李赋宁教授). A transliteration: three
+        or more transliteration characters in a row (马拉多那)."""
+        out = []
+        ntok = len(tokens)
+        for s in range(ntok - 1):
+            if len(tokens[s]) == 1 and tokens[s] in SURNAMES:
+                lone = 0
+                while lone < 2 and s + 1 + lone < ntok and len(tokens[s + 1 + lone]) == 1:
+                    lone += 1
+                if lone:
+                    out.append((offsets[s] + 1, offsets[s] + 1 + lone))
+        for m in range(1, ntok):
+            if tokens[m] in TITLES:
+                s = m
+                while s > 0 and m - s < 4 and len(tokens[s - 1]) == 1:
+                    s -= 1
+                if m - s >= 2:
+                    out.append((offsets[s], offsets[m]))
+        run = 0
+        for i, ch in enumerate(clause + "\n"):
+            if ch in TRANSLITERATION:
+                run += 1
+            else:
+                if run >= _TRANSLIT_RUN:
+                    out.append((i - run, i))
+                run = 0
+        return out
+
+
+def select(candidates: list[Proposal], margins: dict[str, float]) -> list[Proposal]:
+    """The candidates that pass their margin (per kind, and per form for a ``pair`` or a
+    ``word``), the larger gain winning between neighbours."""
+    return _non_overlapping([p for p in candidates
+                             if p.gain >= margins[p.kind] and (p.form == "char" or p.gain >= margins[p.form])])
 
 
 def _non_overlapping(found: list[Proposal]) -> list[Proposal]:
@@ -414,3 +523,27 @@ def build_masked_index(unigrams: dict[str, float], lengths=(2, 3, 4)) -> dict[st
             key = word[:j] + _MASK + word[j + 1:]
             index.setdefault(key, set()).add(word[j])
     return {k: "".join(sorted(v)) for k, v in index.items()}
+
+
+def _pinyin_keys(word: str) -> list[str]:
+    """Every toneless reading of ``word`` (one per combination of its characters' readings)."""
+    from .confusables import _readings
+
+    table = _readings()
+    keys = [""]
+    for ch in word:
+        rs = table.get(ch)
+        if not rs:
+            return []
+        keys = [k + " " + r if k else r for k in keys for r in sorted(rs)]
+    return keys
+
+
+def build_pinyin_index(unigrams: dict[str, float]) -> dict[str, tuple[str, ...]]:
+    """Toneless pinyin → the two-character vocabulary words that read so."""
+    index: dict[str, list[str]] = {}
+    for word in unigrams:
+        if len(word) == 2 and _HAN.fullmatch(word):
+            for key in _pinyin_keys(word):
+                index.setdefault(key, []).append(word)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
