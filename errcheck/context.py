@@ -48,8 +48,10 @@ _KINDS = ("homophone", "near-homophone", "shape")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _MASK = "\x00"
-_INDEX_FORMAT = 2
+_INDEX_FORMAT = 3
 _RESEGMENT = 1  # tokens re-segmented either side of a suspect
+#: lone characters likelier than this (的 −1.9, 在, 是, 了 …) do not start a pair suspect
+_PAIR_MAX_LOGPROB = -4.0
 _CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 
 #: surnames that head most Chinese personal names (the commonest ~100 of 《百家姓》 by
@@ -145,6 +147,8 @@ class ContextJudge:
         word_candidates: bool = True,
         word_max_logprob: float = -5.0,
         word_min_logprob: float = -6.0,
+        max_candidates: int = 2,
+        min_word_logprob: float = -7.0,
     ):
         self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
         self.margins = dict(DEFAULT_MARGINS)
@@ -160,6 +164,9 @@ class ContextJudge:
         self.word_candidates = word_candidates
         self.word_min_logprob = word_min_logprob
         self.word_max_logprob = word_max_logprob
+        self.max_candidates = max_candidates
+        self.min_word_logprob = min_word_logprob
+        self.max_word = 4  # longest word a candidate may complete (2–4: the masked index)
         self._lock = threading.Lock()
         self._ready = False
 
@@ -184,6 +191,7 @@ class ContextJudge:
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
         self._confusables = Confusables(shape=load_shape_table(*shape_files))
         self._confusion: dict[str, dict[str, str]] = {}
+        self._confusion_keys: dict[str, frozenset[str]] = {}
         common = common_characters(self._confusables.common_limit)
         self._common = common
         self._rare_candidates = dict.fromkeys(common, "shape")
@@ -193,7 +201,7 @@ class ContextJudge:
         allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
         self._allow_re = re.compile("|".join(map(re.escape, sorted(set(allow), key=len, reverse=True)))) if allow else None
 
-    def _load_index(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    def _load_index(self) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
         """The "word with one character masked → completing characters" index and the
         "toneless pinyin → two-character words" index, cached on disk (built in ~2 s from
         the model's vocabulary otherwise)."""
@@ -228,6 +236,7 @@ class ContextJudge:
                     got[other] = kind
             got.pop(ch, None)
             self._confusion[ch] = got
+            self._confusion_keys[ch] = frozenset(got)
         return got
 
     # ------------------------------------------------------------------ fast mode
@@ -310,25 +319,35 @@ class ContextJudge:
                 if guarded[base + i]:
                     continue
                 conf = self.confusion(tok)
+                keys = self._confusion_keys[tok]
                 if tok not in costs and tok not in self._common:
                     # a rare character the model does not know (仼, 迀): any common
                     # character that completes a word is a candidate, as a look-alike
-                    conf = self._rare_candidates
+                    conf, keys = self._rare_candidates, self._common
                 if conf:
-                    completing = set()
-                    for a in range(max(0, i - 3), i + 1):
+                    # candidates that complete a word, with the best such word's log10
+                    # probability: only the likeliest few go to the language model
+                    best_word: dict[str, float] = {}
+                    for a in range(max(0, i - self.max_word + 1), i + 1):
                         left = clause[a:i]
-                        for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
-                            got = masked.get(left + _MASK + clause[i + 1:b])
+                        for b in range(max(i + 1, a + 2), min(n, a + self.max_word) + 1):
+                            right = clause[i + 1:b]
+                            got = masked.get(left + _MASK + right)
                             if got:
-                                completing.update(got)
-                    pool = completing.intersection(conf)
-                    if pool:
-                        jobs.append((k + 1, [(c, conf[c]) for c in sorted(pool)], "char"))
-                if k + 1 < ntok and len(tokens[k + 1]) == 1 and not guarded[base + i + 1]:
-                    # two lone characters in a row: a word typed with the wrong characters
-                    # of the same reading (元泽 for 原则, 鱼蒜 for 预算)
-                    pair = tok + tokens[k + 1]
+                                for c in got & keys:
+                                    lp = costs[left + c + right]
+                                    if lp > best_word.get(c, -99.0):
+                                        best_word[c] = lp
+                    if best_word:
+                        ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[: self.max_candidates]
+                        jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= self.min_word_logprob],
+                                     "char"))
+                nxt = tokens[k + 1] if k + 1 < ntok else ""
+                if (len(nxt) == 1 and costs.get(tok, unk) < _PAIR_MAX_LOGPROB and costs.get(nxt, unk) < _PAIR_MAX_LOGPROB
+                        and not guarded[base + i + 1]):
+                    # two lone characters in a row, neither a function word: a word typed
+                    # with the wrong characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
+                    pair = tok + nxt
                     options = self.pair_alternatives(pair)
                     if options:
                         jobs.append((k + 2, options, "pair"))
@@ -360,7 +379,8 @@ class ContextJudge:
             floor = self.word_min_logprob
             out = {w for key in _pinyin_keys(pair) for w in self._by_pinyin.get(key, ())
                    if w != pair and costs.get(w, -99.0) >= floor}
-            got = self._pair_memo[pair] = [(w, "homophone") for w in sorted(out)]
+            ranked = sorted(out, key=lambda w: (-costs[w], w))[: self.max_candidates]
+            got = self._pair_memo[pair] = [(w, "homophone") for w in ranked]
         return got
 
     def word_alternatives(self, word: str) -> list[tuple[str, str]]:
@@ -512,7 +532,7 @@ def _non_overlapping(found: list[Proposal]) -> list[Proposal]:
     return kept
 
 
-def build_masked_index(unigrams: dict[str, float], lengths=(2, 3, 4)) -> dict[str, str]:
+def build_masked_index(unigrams: dict[str, float], lengths=(2, 3, 4)) -> dict[str, frozenset[str]]:
     """Map each vocabulary word of ``lengths`` characters, with one character replaced by
     NUL, to the characters that complete it (幸福 → "\\0福": "幸", "幸\\0": "福")."""
     index: dict[str, set[str]] = {}
@@ -522,7 +542,7 @@ def build_masked_index(unigrams: dict[str, float], lengths=(2, 3, 4)) -> dict[st
         for j in range(len(word)):
             key = word[:j] + _MASK + word[j + 1:]
             index.setdefault(key, set()).add(word[j])
-    return {k: "".join(sorted(v)) for k, v in index.items()}
+    return {k: frozenset(v) for k, v in index.items()}
 
 
 def _pinyin_keys(word: str) -> list[str]:
