@@ -37,12 +37,12 @@ from pathlib import Path
 
 from .services.lm import LanguageModel, viterbi
 
-__all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "select"]
+__all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeated", "select"]
 
 #: minimum log10 gain of the corrected window over the written one, per candidate kind;
 #: chosen on ECSpell's odw.train split (benchmarks/context_eval.py --tune)
 #: ``pair`` and ``word`` apply on top to proposals of those forms (see `Proposal.form`)
-DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 7.0, "shape": 5.0, "pair": 10.0, "word": 6.0}
+DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 6.0, "shape": 5.0, "pair": 10.0, "word": 6.0}
 
 _KINDS = ("homophone", "near-homophone", "shape")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -149,6 +149,7 @@ class ContextJudge:
         word_min_logprob: float = -6.0,
         max_candidates: int = 2,
         min_word_logprob: float = -7.0,
+        trust_repeats: bool = True,
     ):
         self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
         self.margins = dict(DEFAULT_MARGINS)
@@ -166,6 +167,7 @@ class ContextJudge:
         self.word_max_logprob = word_max_logprob
         self.max_candidates = max_candidates
         self.min_word_logprob = min_word_logprob
+        self.trust_repeats = trust_repeats
         self.max_word = 4  # longest word a candidate may complete (2–4: the masked index)
         self._lock = threading.Lock()
         self._ready = False
@@ -275,8 +277,13 @@ class ContextJudge:
     def scan(self, text: str, protected=()) -> list[Proposal]:
         """One-character substitution typos in ``text``, in text order, never overlapping
         each other or a ``protected`` span (``(start, end)`` pairs): the `candidates`
-        that pass their kind's margin, the larger gain winning between neighbours."""
-        return select(self.candidates(text, protected, floor=min(self.margins.values())), self.margins)
+        that pass their kind's margin, the larger gain winning between neighbours, minus
+        those the document itself vouches for (`repeated`)."""
+        found = select(self.candidates(text, protected, floor=min(self.margins.values())), self.margins)
+        if found and self.trust_repeats:
+            text = clean_text(text)
+            found = [p for p in found if not repeated(text, p)]
+        return found
 
     def candidates(self, text: str, protected=(), floor: float = 0.0) -> list[Proposal]:
         """Every suspect's best-scoring correction with a gain of at least ``floor``, before
@@ -284,20 +291,24 @@ class ContextJudge:
         caller that combines the gain with its own evidence)."""
         self.load()
         text = clean_text(text)
-        guarded = bytearray(len(text))
+        n = len(text)
+        guarded = bytearray(n)
         for start, end in protected:
-            guarded[max(0, start):max(0, end)] = b"\x01" * (max(0, end) - max(0, start))
+            start, end = max(0, min(n, start)), max(0, min(n, end))
+            if start < end:
+                guarded[start:end] = b"\x01" * (end - start)
         if self._allow_re is not None:
             for m in self._allow_re.finditer(text):
                 guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         found: list[Proposal] = []
+        # a clause is a maximal run of Chinese characters: the model's sentence start and
+        # end stand at its ends (as in `gain`)
         for m in _HAN.finditer(text):
             if m.end() - m.start() >= 2:
-                self._scan_clause(m.group(), m.start(), m.start() == 0 or not _HAN.match(text, m.start() - 1),
-                                  m.end() == len(text), guarded, found, floor)
+                self._scan_clause(m.group(), m.start(), guarded, found, floor)
         return found
 
-    def _scan_clause(self, clause: str, base: int, bos: bool, eos_end: bool, guarded, found: list, floor: float) -> None:
+    def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
         costs, prefixes, unk = self._costs, self._prefixes, self._unk
         tokens = viterbi(clause, costs, prefixes, unk)
         ntok = len(tokens)
@@ -358,7 +369,7 @@ class ContextJudge:
             for kend, options, form in jobs:
                 if shields is None:
                     shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
-                best = self._best_candidate(tokens, offsets, k, kend, options, bos, eos_end, shields)
+                best = self._best_candidate(tokens, offsets, k, kend, options, shields)
                 if best is None or best[1] < floor:
                     continue
                 rep, gain, kind = best
@@ -407,7 +418,7 @@ class ContextJudge:
             got = self._word_memo[word] = sorted(out.items())
         return got
 
-    def _best_candidate(self, tokens, offsets, k, kend, options, bos, eos_end, shields):
+    def _best_candidate(self, tokens, offsets, k, kend, options, shields):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
         by language-model gain over the window: (replacement, gain, kind) or None."""
         costs, prefixes, unk = self._costs, self._prefixes, self._unk
@@ -422,7 +433,7 @@ class ContextJudge:
         old_tokens = tokens[lo:hi]
         old_uni = sum(costs.get(t, unk) for t in old_tokens)
         tail = tokens[hi:hi + _CONTEXT]
-        eos = eos_end and hi + _CONTEXT >= ntok
+        eos = hi + _CONTEXT >= ntok
         state = None
         old = None
         best = None
@@ -441,19 +452,19 @@ class ContextJudge:
                 if any(s <= p and p + len(t) <= e for s, e in shields):
                     continue
             if old is None:
-                state = self._left_state(tokens, lo, bos)
+                state = self._left_state(tokens, lo)
                 old = self._window_score(state, old_tokens, tail, eos)
             gain = self._window_score(state, new_tokens, tail, eos) - old
             if best is None or gain > best[1]:
                 best = (rep, gain, kind)
         return best
 
-    def _left_state(self, tokens, lo, bos):
+    def _left_state(self, tokens, lo):
         import kenlm
 
         model = self._model
         state = kenlm.State()
-        if bos and lo <= _CONTEXT:
+        if lo <= _CONTEXT:
             model.BeginSentenceWrite(state)
             first = 0
         else:
@@ -520,6 +531,16 @@ def select(candidates: list[Proposal], margins: dict[str, float]) -> list[Propos
     ``word``), the larger gain winning between neighbours."""
     return _non_overlapping([p for p in candidates
                              if p.gain >= margins[p.kind] and (p.form == "char" or p.gain >= margins[p.form])])
+
+
+def repeated(text: str, p: Proposal) -> bool:
+    """Whether ``text`` writes the suspect the same way, with the same neighbours, more
+    than once and more often than as corrected: a term used on purpose that the model
+    lacks (出质人 in the Civil Code, which also has 出资人; 节能降碳 in a work report), not
+    a slip, which is rarely repeated letter for letter."""
+    a, b = max(0, p.start - 1), min(len(text), p.end + 1)
+    written = text.count(text[a:b])
+    return written >= 2 and written > text.count(text[a:p.start] + p.suggestion + text[p.end:b])
 
 
 def _non_overlapping(found: list[Proposal]) -> list[Proposal]:

@@ -204,3 +204,11 @@ def test_lone_surrogates_are_replaced_not_fatal(judge):
     text = "过上辛福\ud800生活"
     assert clean_text(text) == "过上辛福\ufffd生活"
     assert [p.start for p in judge.scan(text)] == [2]
+
+
+def test_a_term_the_document_repeats_is_trusted(judge):
+    one = "质权人有权请求出质人提供相应的担保。"
+    assert [p.suggestion for p in judge.scan(one)] == ["资"]  # alone, 出质人 reads as a slip
+    doc = one + "出质人不提供的，质权人可以拍卖质押财产。出资人按期足额缴纳出资。"
+    assert judge.scan(doc) == []  # written so twice, more often than 出资人
+    assert ContextJudge(trust_repeats=False, cache_dir=judge._cache_dir).scan(doc) != []
