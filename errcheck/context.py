@@ -187,7 +187,7 @@ class ContextJudge:
         lm = self.lm.load()
         self._model = lm.model
         self._costs = lm.unigrams
-        self._prefixes = lm._prefixes
+        self._lattice = lm.lattice
         self._unk = lm.unknown_logprob
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
@@ -270,7 +270,7 @@ class ContextJudge:
         tokens = []
         for piece in re.split(r"(\s+)", clause):
             if piece and not piece.isspace():
-                tokens.extend(viterbi(piece, self._costs, self._prefixes, self._unk))
+                tokens.extend(viterbi(piece, self._lattice, self._unk))
         return self._model.score(" ".join(tokens), bos=bos, eos=eos) if tokens else 0.0
 
     # ------------------------------------------------------------------ thorough mode
@@ -309,8 +309,8 @@ class ContextJudge:
         return found
 
     def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
-        costs, prefixes, unk = self._costs, self._prefixes, self._unk
-        tokens = viterbi(clause, costs, prefixes, unk)
+        costs, lattice, unk = self._costs, self._lattice, self._unk
+        tokens = viterbi(clause, lattice, unk)
         ntok = len(tokens)
         if ntok < 2:
             return
@@ -421,7 +421,7 @@ class ContextJudge:
     def _best_candidate(self, tokens, offsets, k, kend, options, shields):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
         by language-model gain over the window: (replacement, gain, kind) or None."""
-        costs, prefixes, unk = self._costs, self._prefixes, self._unk
+        costs, lattice, unk = self._costs, self._lattice, self._unk
         ntok = len(tokens)
         lo = max(0, k - _RESEGMENT)
         hi = min(ntok, kend + _RESEGMENT)
@@ -439,7 +439,7 @@ class ContextJudge:
         best = None
         for rep, kind in options:
             new_span = span[:at] + rep + span[at + width:]
-            new_tokens = viterbi(new_span, costs, prefixes, unk)
+            new_tokens = viterbi(new_span, lattice, unk)
             if not real_word and sum(costs.get(t, unk) for t in new_tokens) <= old_uni:
                 continue  # the correction does not even make better words
             if shields:

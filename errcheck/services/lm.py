@@ -83,7 +83,7 @@ class LanguageModel:
         self._lock = threading.Lock()
         self._model = None
         self._costs: dict[str, float] | None = None
-        self._prefixes: frozenset[str] | None = None
+        self._lattice: dict[str, tuple[float | None, bool]] | None = None
         self._unk = -100.0
 
     # ------------------------------------------------------------------ loading
@@ -106,7 +106,11 @@ class LanguageModel:
                     # unigram log10 probability of every word (0.07 s for 165k words)
                     self._costs = {w: score(w, bos=False, eos=False) for w in words if w != "<unk>"}
                     self._unk = score("<unk>", bos=False, eos=False)
-                    self._prefixes = frozenset(w[:k] for w in self._costs for k in range(1, min(len(w), MAX_WORD_CHARS)))
+                    prefixes = {w[:k] for w in self._costs for k in range(1, min(len(w), MAX_WORD_CHARS))}
+                    lattice = {w: (lp, w in prefixes) for w, lp in self._costs.items()}
+                    for p in prefixes:
+                        lattice.setdefault(p, (None, True))
+                    self._lattice = lattice
                     self._model = model
         return self
 
@@ -169,7 +173,14 @@ class LanguageModel:
         """Most probable split of ``text`` into vocabulary words under the unigram model
         (characters outside the vocabulary become one-character tokens)."""
         self.load()
-        return viterbi(text, self._costs, self._prefixes, self._unk)  # type: ignore[arg-type]
+        return viterbi(text, self._lattice, self._unk)  # type: ignore[arg-type]
+
+    @property
+    def lattice(self) -> dict[str, tuple[float | None, bool]]:
+        """Word or word prefix → (log10 probability if a word, whether words extend it):
+        the segmenter's table (see `viterbi`)."""
+        self.load()
+        return self._lattice  # type: ignore[return-value]
 
     def __getstate__(self):  # picklable: reload lazily in the other process
         return {"path": self.path}
@@ -178,28 +189,38 @@ class LanguageModel:
         self.__init__(state["path"])
 
 
-def viterbi(text: str, costs: dict[str, float], prefixes, unk: float) -> list[str]:
-    """Unigram Viterbi segmentation: maximise the sum of word log10 probabilities."""
+def viterbi(text: str, lattice: dict, unk: float) -> list[str]:
+    """Unigram Viterbi segmentation: maximise the sum of word log10 probabilities.
+
+    ``lattice`` maps every word and every proper prefix of a word (up to
+    `MAX_WORD_CHARS`) to ``(log10 probability or None, whether longer words start so)``:
+    one lookup per character tried (`LanguageModel.lattice`)."""
     n = len(text)
     if n == 0:
         return []
     best = [0.0] + [-1e18] * n
     back = [0] * (n + 1)
-    get = costs.get
+    get = lattice.get
     for i in range(n):
         base = best[i]
-        if base <= -1e17:
-            continue
-        # one character: a word, or unknown
-        w = text[i]
-        s = base + get(w, unk)
+        entry = get(text[i])
+        if entry is None:  # a character outside the vocabulary
+            lp, more = unk, False
+        else:
+            lp, more = entry
+            if lp is None:
+                lp = unk
+        s = base + lp
         if s > best[i + 1]:
             best[i + 1] = s
             back[i + 1] = i
         j = i + 1
-        while j < n and j - i < MAX_WORD_CHARS and text[i:j] in prefixes:
+        while more and j < n:
             j += 1
-            lp = get(text[i:j])
+            entry = get(text[i:j])
+            if entry is None:
+                break
+            lp, more = entry
             if lp is not None:
                 s = base + lp
                 if s > best[j]:
