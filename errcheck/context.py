@@ -320,6 +320,9 @@ class ContextJudge:
             offsets.append(pos)
             pos += len(tok)
         masked = self._masked
+        confusion, confusion_keys = self._confusion, self._confusion_keys
+        common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
+        min_word_logprob = self.min_word_logprob
         n = len(clause)
         shields = None
         for k in range(ntok):
@@ -329,29 +332,33 @@ class ContextJudge:
             if len(tok) == 1:
                 if guarded[base + i]:
                     continue
-                conf = self.confusion(tok)
-                keys = self._confusion_keys[tok]
-                if tok not in costs and tok not in self._common:
+                conf = confusion.get(tok)
+                if conf is None:
+                    conf = self.confusion(tok)
+                keys = confusion_keys[tok]
+                if tok not in costs and tok not in common:
                     # a rare character the model does not know (仼, 迀): any common
                     # character that completes a word is a candidate, as a look-alike
-                    conf, keys = self._rare_candidates, self._common
+                    conf, keys = self._rare_candidates, common
                 if conf:
                     # candidates that complete a word, with the best such word's log10
                     # probability: only the likeliest few go to the language model
                     best_word: dict[str, float] = {}
-                    for a in range(max(0, i - self.max_word + 1), i + 1):
-                        left = clause[a:i]
-                        for b in range(max(i + 1, a + 2), min(n, a + self.max_word) + 1):
-                            right = clause[i + 1:b]
-                            got = masked.get(left + _MASK + right)
+                    after = clause[i + 1:i + max_word]
+                    for a in range(max(0, i - max_word + 1), i + 1):
+                        left = clause[a:i] + _MASK
+                        for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
+                            right = after[:r]
+                            got = masked.get(left + right)
                             if got:
+                                stem = left[:-1]
                                 for c in got & keys:
-                                    lp = costs[left + c + right]
+                                    lp = costs[stem + c + right]
                                     if lp > best_word.get(c, -99.0):
                                         best_word[c] = lp
                     if best_word:
-                        ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[: self.max_candidates]
-                        jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= self.min_word_logprob],
+                        ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[:max_candidates]
+                        jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
                                      "char"))
                 nxt = tokens[k + 1] if k + 1 < ntok else ""
                 if (len(nxt) == 1 and costs.get(tok, unk) < _PAIR_MAX_LOGPROB and costs.get(nxt, unk) < _PAIR_MAX_LOGPROB
