@@ -20,11 +20,13 @@ precision (… with the right character) and correction recall.
     python benchmarks/context_eval.py                 # shipped margins, all sets
     python benchmarks/context_eval.py --tune          # choose margins on train, then report
     python benchmarks/context_eval.py --quick         # every 4th sentence/line
+    python benchmarks/context_eval.py --checker       # + the pipeline's recall, alone and with the stage
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import itertools
 import json
 import sys
@@ -36,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from errcheck.context import DEFAULT_MARGINS, ContextJudge, select  # noqa: E402
-from quality import CLEAN_DIR, CORPUS_DIR, LABELLED_DIR, display_path, load_labelled  # noqa: E402
+from quality import CLEAN_DIR, CORPUS_DIR, LABELLED_DIR, display_path, load_labelled, record_as_of  # noqa: E402
 
 ECSPELL_DIR = ROOT / "benchmarks" / "data" / "ecspell"
 KINDS = ("homophone", "near-homophone", "shape")
@@ -109,16 +111,26 @@ def tune(items, cands, min_precision: float, max_fa: float, key: str = "flag") -
     return best[1], best[2]
 
 
-def labelled_scores(judge, records) -> dict:
+def labelled_scores(judge, records, checker=None) -> dict:
+    """Per origin: errors a proposal touches; with ``checker`` (an errcheck.Checker) also
+    the errors the dictionary pipeline finds, and those found by either (the union)."""
     by_origin: dict[str, dict] = {}
+    today = _dt.date.today()
     for rec in records:
         got = judge.scan(rec["text"])
         row = by_origin.setdefault(rec.get("origin", "?"), {"sentences": 0, "errors": 0, "detected": 0,
-                                                              "fixed": 0, "proposals": 0, "false": 0, "hits": []})
+                                                              "fixed": 0, "proposals": 0, "false": 0, "hits": [],
+                                                              "pipeline": 0, "union": 0, "new": []})
         row["sentences"] += 1
+        findings = checker.check(rec["text"], as_of=record_as_of(rec, today)).findings if checker else []
         for e in rec["errors"]:
             row["errors"] += 1
+            by_pipeline = any(f.start < e["end"] and e["start"] < f.end for f in findings)
+            row["pipeline"] += by_pipeline
             touching = [p for p in got if p.start < e["end"] and e["start"] < p.end]
+            row["union"] += by_pipeline or bool(touching)
+            if touching and not by_pipeline:
+                row["new"].append(e["wrong"])
             if touching:
                 row["detected"] += 1
                 fixed = any(rec["text"][e["start"]:p.start] + p.suggestion + rec["text"][p.end:e["end"]] in e["right"]
@@ -172,6 +184,8 @@ def main(argv=None) -> int:
     ap.add_argument("--domains", default="odw,law")
     ap.add_argument("--quick", action="store_true", help="every 4th sentence and clean line")
     ap.add_argument("--json", type=Path, help="write the results here too")
+    ap.add_argument("--checker", action="store_true",
+                    help="also run errcheck.Checker on the labelled sets: recall of the pipeline, and with the context stage")
     ap.add_argument("--list", type=int, default=30, help="false alarms to list")
     args = ap.parse_args(argv)
     every = 4 if args.quick else 1
@@ -208,11 +222,20 @@ def main(argv=None) -> int:
     files = sorted(LABELLED_DIR.glob("*.jsonl"))
     if files:
         records = load_labelled(files)[::every]
-        lab = labelled_scores(judge, records)
+        checker = None
+        if args.checker:
+            import errcheck
+
+            checker = errcheck.Checker()
+        lab = labelled_scores(judge, records, checker)
         results["labelled"] = lab
         for origin, row in sorted(lab.items()):
             print(f"labelled {origin}: {row['detected']}/{row['errors']} errors touched (recall {row['recall']}), "
                   f"{row['fixed']} with the right fix, {row['false']} of {row['proposals']} proposals elsewhere")
+            if checker:
+                print(f"    dictionary pipeline alone {row['pipeline']}/{row['errors']}, with the context stage "
+                      f"{row['union']}/{row['errors']} (recall {row['union'] / row['errors']:.3f}); new: "
+                      f"{' '.join(row['new'][:40])}")
             if origin == "real":
                 print("   ", "; ".join(row["hits"]))
     clean = clean_scores(judge, every)
