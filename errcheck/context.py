@@ -6,7 +6,7 @@ Two uses, both independent of the rest of the pipeline:
   word, 国家权利机关) and asks how much better the text reads with the correction:
   `ContextJudge.gain` (log10; > 0 means the replacement reads better).
 * **thorough mode**: `ContextJudge.scan` looks for one-character substitution typos
-  nobody listed (辛福 → 幸福, 攻府 → 政府, 共各国 → 共和国) and returns `Proposal`s.
+  nobody listed (辛福 → 幸福, 攻府 → 政府, 共合国 → 共和国) and returns `Proposal`s.
 
 How `scan` decides (the design measured in /work/shared/design/DEPENDENCIES.md, "A
 Chinese language model for context"): each run of Chinese characters (a clause) is
@@ -15,14 +15,19 @@ a word, so only characters left as lone one-character tokens are suspects. A sus
 candidates are its homophones, near-homophones and look-alikes (errcheck.confusables,
 plus ``dictionaries/confusables/shape-extra.tsv``) that complete a vocabulary word with
 the neighbouring characters (an index "word with one character masked → completing
-characters"). Each candidate's window (two tokens either side, re-segmented) is scored
-by the language model with the KenLM state of the left context kept; a candidate is
-proposed when it beats the text as written by a margin that depends on its kind.
+characters"); the two completing the likeliest words are scored. Two lone characters in
+a row are suspects too (words read alike: 鱼蒜 → 预算), and so are rare two-character
+words (神迹 → 审计). Each candidate's window (one token either side, re-segmented) is
+scored by the language model with two tokens of context either side, keeping KenLM
+states; a candidate is proposed when it beats the text as written by a margin that
+depends on its kind and form (`DEFAULT_MARGINS`).
 
 Names and new terms are protected: spans the caller passes (``protected``), an
-allow-list (``dictionaries/context/allow.txt``), and two heuristics for personal names
-(a common surname left as a lone token, followed by one or two lone characters) and
-transliterations (three or more transliteration characters in a row).
+allow-list (``dictionaries/context/allow.txt``), heuristics for personal names (a
+common surname left as a lone token and the lone characters after it; lone characters
+before a title) and transliterations (three or more transliteration characters in a
+row), and, in `ContextJudge.scan`, a suspect the document writes the same way more
+than once and more often than corrected (`repeated`).
 """
 
 from __future__ import annotations
@@ -44,7 +49,6 @@ __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeate
 #: ``pair`` and ``word`` apply on top to proposals of those forms (see `Proposal.form`)
 DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 6.0, "shape": 5.0, "pair": 10.0, "word": 6.0}
 
-_KINDS = ("homophone", "near-homophone", "shape")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _MASK = "\x00"
@@ -54,17 +58,17 @@ _RESEGMENT = 1  # tokens re-segmented either side of a suspect
 _PAIR_MAX_LOGPROB = -4.0
 _CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 
-#: surnames that head most Chinese personal names (the commonest ~100 of 《百家姓》 by
-#: population, public statistics); a lone one followed by one or two lone characters
-#: reads as a name (曾培炎, 李赋宁). Characters that are mostly function words (和, 于,
-#: 何 …) are left out: they would shield too many real typos.
+#: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
+#: today); a lone one followed by one or two lone characters reads as a name (曾培炎,
+#: 李赋宁). Surnames that are mostly function words (和, 于, 何, 与 …) are left out: they
+#: would shield too many real typos.
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
     "顾毛郝龚邵万钱严覃武戴莫孔汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧"
     "耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴"
     "蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏"
-    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
     "苑迟邝"
 )
 #: characters of phonetic transliterations of foreign names (马拉多那, 武契奇, 阿尔及利亚)
