@@ -1,0 +1,629 @@
+"""The context judge: candidate corrections judged with a word language model.
+
+A shared service of the context stage (``errcheck/context.py``), which wires it into the
+pipeline; it knows nothing of rules or the pipeline.
+
+Two uses, both independent of the rest of the pipeline:
+
+* **fast mode**: the pipeline has a candidate (a generated variant that is itself a
+  word, 国家权利机关) and asks how much better the text reads with the correction:
+  `ContextJudge.gain` (log10; > 0 means the replacement reads better).
+* **thorough mode**: `ContextJudge.scan` looks for one-character substitution typos
+  nobody listed (辛福 → 幸福, 攻府 → 政府, 共合国 → 共和国) and returns `Proposal`s.
+
+How `scan` decides (the design measured in ``../shared/design/DEPENDENCIES.md``, "A
+Chinese language model for context"): each run of Chinese characters (a clause) is
+segmented once with a unigram Viterbi over the model's vocabulary. A typo usually breaks
+a word, so only characters left as lone one-character tokens are suspects. A suspect's
+candidates are its homophones, near-homophones and look-alikes (errcheck.confusables,
+plus ``dictionaries/confusables/shape-extra.tsv``) that complete a vocabulary word with
+the neighbouring characters (an index "word with one character masked → completing
+characters"); the two completing the likeliest words are scored. Two lone characters in
+a row are suspects too (words read alike: 鱼蒜 → 预算), and so are rare two-character
+words (神迹 → 审计). Each candidate's window (one token either side, re-segmented) is
+scored by the language model with two tokens of context either side, keeping KenLM
+states; a candidate is proposed when it beats the text as written by a margin that
+depends on its kind and form (`DEFAULT_MARGINS`).
+
+Names and new terms are protected: spans the caller passes (``protected``), an
+allow-list (``dictionaries/context/allow.txt``), heuristics for personal names (a
+common surname left as a lone token and the lone characters after it; lone characters
+before a title) and transliterations (three or more transliteration characters in a
+row), and, in `ContextJudge.scan`, a suspect the document writes the same way more
+than once and more often than corrected (`repeated`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .lm import LanguageModel, viterbi
+
+__all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeated", "select"]
+
+#: minimum log10 gain of the corrected window over the written one, per candidate kind;
+#: chosen on ECSpell's odw.train split (benchmarks/context_eval.py --tune)
+#: ``pair`` and ``word`` apply on top to proposals of those forms (see `Proposal.form`)
+DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 6.0, "shape": 5.0, "pair": 10.0, "word": 6.0}
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_MASK = "\x00"
+_INDEX_FORMAT = 3
+_RESEGMENT = 1  # tokens re-segmented either side of a suspect
+#: lone characters likelier than this (的 −1.9, 在, 是, 了 …) do not start a pair suspect
+_PAIR_MAX_LOGPROB = -4.0
+_CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
+
+#: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
+#: today); a lone one followed by one or two lone characters reads as a name (曾培炎,
+#: 李赋宁). Surnames that are mostly function words (和, 于, 何, 与 …) are left out: they
+#: would shield too many real typos.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧"
+    "耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴"
+    "蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏"
+    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝"
+)
+#: characters of phonetic transliterations of foreign names (马拉多那, 武契奇, 阿尔及利亚)
+TRANSLITERATION = frozenset(
+    "阿埃艾安昂奥巴拜班邦保贝本比彼宾波伯博布查达戴丹德迪蒂丁东杜多厄恩尔法凡菲费芬丰弗"
+    "福盖甘冈戈哥格古圭哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康柯科克肯库拉莱赖兰朗劳勒雷黎"
+    "里利莉丽连林琳卢鲁路伦罗洛马玛迈麦曼梅门蒙米密敏莫姆穆纳娜奈南内尼涅宁纽努诺欧帕派潘"
+    "佩彭皮普奇齐恰乔切钦丘萨塞桑瑟森沙莎尚舍什施史斯松苏索塔泰坦汤唐特图托瓦万旺威韦维温"
+    "沃乌伍西希夏谢辛休雅亚扬耶伊因尤于约泽扎詹兹佐契"
+)
+#: words that follow a name (武契奇总统, 李赋宁教授): the lone characters before one are a name
+TITLES = frozenset(
+    "总统 总理 主席 首相 国王 女王 亲王 王子 公主 大使 部长 外长 议长 省长 市长 县长 区长 镇长 乡长 村长 书记 "
+    "主任 局长 厅长 处长 科长 司令 将军 教授 院士 博士 先生 女士 同志 老师 师傅 医生 记者 委员 代表 董事长 总经理 "
+    "经理 校长 院长 所长 表示 指出 说".split()
+)
+#: a protected run of transliteration characters must be at least this long
+_TRANSLIT_RUN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A suspected one-character typo: ``text[start:end]`` should read ``suggestion``."""
+
+    start: int
+    end: int
+    original: str
+    suggestion: str
+    kind: str  # 'homophone' | 'near-homophone' | 'shape'
+    gain: float  # log10 gain of the corrected window over the written one
+    #: what was replaced: ``char`` a lone character, ``pair`` two lone characters (鱼蒜 for
+    #: 预算), ``word`` a word of the model's vocabulary (神迹 for 审计); the last two have
+    #: their own, larger margins
+    form: str = "char"
+
+    @property
+    def confidence(self) -> float:
+        """The gain as a 0–1 score (0.5 at a gain of 6, 0.9 at 10): for ranking only."""
+        return 1.0 / (1.0 + 10 ** ((6.0 - self.gain) / 4.0))
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD (same length: offsets hold)."""
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
+def _dictionaries_dir() -> Path:
+    from ..resources import builtin_dictionaries
+
+    return builtin_dictionaries()
+
+
+def _read_terms(path: Path) -> list[str]:
+    """One term a line; ``#`` starts a comment."""
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        term = line.split("#", 1)[0].strip()
+        if term:
+            out.append(term)
+    return out
+
+
+class ContextJudge:
+    """Language-model judge for candidate corrections (see the module docstring).
+
+    Build once and share: loading is lazy and locked, and the built state is read-only.
+    """
+
+    def __init__(
+        self,
+        lm: LanguageModel | str | os.PathLike | None = None,
+        *,
+        margins: dict[str, float] | None = None,
+        allow: tuple[str, ...] | list[str] = (),
+        dictionaries: str | os.PathLike | None = None,
+        cache_dir: str | os.PathLike | None = None,
+        protect_names: bool = True,
+        word_candidates: bool = True,
+        word_max_logprob: float = -5.0,
+        word_min_logprob: float = -6.0,
+        max_candidates: int = 2,
+        min_word_logprob: float = -7.0,
+        trust_repeats: bool = True,
+    ):
+        self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
+        self.margins = dict(DEFAULT_MARGINS)
+        if margins:
+            unknown = set(margins) - set(DEFAULT_MARGINS)
+            if unknown:
+                raise ValueError(f"unknown margin keys {sorted(unknown)}; expected {sorted(DEFAULT_MARGINS)}")
+            self.margins.update(margins)
+        self._dictionaries = Path(dictionaries) if dictionaries else None
+        self._extra_allow = tuple(allow)
+        self._cache_dir = Path(cache_dir) if cache_dir else None
+        self.protect_names = protect_names
+        self.word_candidates = word_candidates
+        self.word_min_logprob = word_min_logprob
+        self.word_max_logprob = word_max_logprob
+        self.max_candidates = max_candidates
+        self.min_word_logprob = min_word_logprob
+        self.trust_repeats = trust_repeats
+        self.max_word = 4  # longest word a candidate may complete (2–4: the masked index)
+        self._lock = threading.Lock()
+        self._ready = False
+
+    # ------------------------------------------------------------------ building
+    def load(self) -> "ContextJudge":
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    self._build()
+                    self._ready = True
+        return self
+
+    def _build(self) -> None:
+        from .confusables import Confusables, load_shape_table
+
+        lm = self.lm.load()
+        self._model = lm.model
+        self._costs = lm.unigrams
+        self._lattice = lm.lattice
+        self._unk = lm.unknown_logprob
+        root = self._dictionaries or _dictionaries_dir()
+        shape_files = sorted((root / "confusables").glob("shape*.tsv"))
+        self._confusables = Confusables(shape=load_shape_table(*shape_files))
+        self._confusion: dict[str, dict[str, str]] = {}
+        self._confusion_keys: dict[str, frozenset[str]] = {}
+        self._word_memo: dict[str, list[tuple[str, str]]] = {}
+        self._pair_memo: dict[str, list[tuple[str, str]]] = {}
+        self._masked, self._by_pinyin = self._load_index()
+        self._load_confusion([f.read_bytes() for f in shape_files])
+        self._rare_candidates = dict.fromkeys(self._common, "shape")
+        allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
+        self._allow_re = re.compile("|".join(map(re.escape, sorted(set(allow), key=len, reverse=True)))) if allow else None
+
+    def _load_index(self) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
+        """The "word with one character masked → completing characters" index and the
+        "toneless pinyin → two-character words" index, cached on disk (built in ~2 s from
+        the model's vocabulary otherwise)."""
+        from .cache import default_cache_dir, write_pickle as _write_pickle
+
+        import pypinyin
+
+        st = self.lm.path.stat()
+        digest = hashlib.sha256(f"{st.st_size}:{_INDEX_FORMAT}:{pypinyin.__version__}".encode())
+        with self.lm.path.open("rb") as fh:  # the vocabulary sits at the end of the file
+            fh.seek(max(0, st.st_size - (1 << 20)))
+            digest.update(fh.read())
+        path = (self._cache_dir or default_cache_dir()) / f"context-index-{digest.hexdigest()[:24]}.pickle"
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            pass
+        index = build_masked_index(self._costs), build_pinyin_index(self._costs)
+        _write_pickle(path, index, "context index")
+        return index
+
+    def _load_confusion(self, tables: list[bytes]) -> None:
+        """The common characters (substitutes are drawn from them) and every vocabulary
+        character's confusion set, computed once (~1.5 s: jieba's word counts, pinyin)
+        and cached on disk next to the index, keyed by the shape tables and versions."""
+        from .cache import default_cache_dir, write_pickle as _write_pickle
+        from .confusables import common_characters
+
+        import jieba
+        import pypinyin
+
+        digest = hashlib.sha256(f"{_INDEX_FORMAT}:{pypinyin.__version__}:{jieba.__version__}:"
+                                f"{self._confusables.common_limit}".encode())
+        for table in tables:
+            digest.update(hashlib.sha256(table).digest())
+        path = (self._cache_dir or default_cache_dir()) / f"context-confusion-{digest.hexdigest()[:24]}.pickle"
+        try:
+            with path.open("rb") as fh:
+                self._common, self._confusion = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            self._common = common_characters(self._confusables.common_limit)
+            chars = {w for w in self._costs if len(w) == 1} | set(self._common)
+            for ch in sorted(chars):
+                self.confusion(ch)
+            _write_pickle(path, (self._common, self._confusion), "context confusion sets")
+        self._confusion_keys = {ch: frozenset(conf) for ch, conf in self._confusion.items()}
+
+    def confusion(self, ch: str) -> dict[str, str]:
+        """Candidate → kind for one character (homophones first, then near, then shape)."""
+        got = self._confusion.get(ch)
+        if got is None:
+            c = self._confusables
+            got = {}
+            for kind, chars in (("shape", c.look_alikes(ch)), ("near-homophone", c.near_homophones(ch)),
+                                ("homophone", c.homophones(ch))):
+                for other in chars:
+                    got[other] = kind
+            got.pop(ch, None)
+            self._confusion[ch] = got
+            self._confusion_keys[ch] = frozenset(got)
+        return got
+
+    # ------------------------------------------------------------------ fast mode
+    def gain(self, text: str, start: int, end: int, replacement: str) -> float:
+        """How much better (log10) the clause around ``text[start:end]`` scores with
+        ``replacement`` than as written. The clause is the run of Chinese characters
+        around the span, at most 24 characters either side; both versions are segmented
+        with the model's vocabulary and scored with sentence boundaries at clause ends."""
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"span {start}:{end} outside a text of {len(text)} characters")
+        self.load()
+        text = clean_text(text)
+        replacement = clean_text(replacement)
+        lo = start
+        while lo > 0 and start - lo < 24 and _HAN.match(text, lo - 1):
+            lo -= 1
+        hi = end
+        while hi < len(text) and hi - end < 24 and _HAN.match(text, hi):
+            hi += 1
+        bos = lo == 0 or not _HAN.match(text, lo - 1)
+        eos = hi == len(text) or not _HAN.match(text, hi)
+        before = text[lo:start]
+        after = text[end:hi]
+        old = self._clause_score(before + text[start:end] + after, bos, eos)
+        new = self._clause_score(before + replacement + after, bos, eos)
+        return new - old
+
+    def _clause_score(self, clause: str, bos: bool, eos: bool) -> float:
+        tokens = []
+        for piece in re.split(r"(\s+)", clause):
+            if piece and not piece.isspace():
+                tokens.extend(viterbi(piece, self._lattice, self._unk))
+        return self._model.score(" ".join(tokens), bos=bos, eos=eos) if tokens else 0.0
+
+    # ------------------------------------------------------------------ thorough mode
+    def scan(self, text: str, protected=()) -> list[Proposal]:
+        """One-character substitution typos in ``text``, in text order, never overlapping
+        each other or a ``protected`` span (``(start, end)`` pairs): the `candidates`
+        that pass their kind's margin, the larger gain winning between neighbours, minus
+        those the document itself vouches for (`repeated`)."""
+        found = select(self.candidates(text, protected, floor=min(self.margins.values())), self.margins)
+        if found and self.trust_repeats:
+            text = clean_text(text)
+            found = [p for p in found if not repeated(text, p)]
+        return found
+
+    def candidates(self, text: str, protected=(), floor: float = 0.0) -> list[Proposal]:
+        """Every suspect's best-scoring correction with a gain of at least ``floor``, before
+        the per-kind margins and the overlap resolution of `scan` (for tuning, and for a
+        caller that combines the gain with its own evidence)."""
+        self.load()
+        text = clean_text(text)
+        n = len(text)
+        guarded = bytearray(n)
+        for start, end in protected:
+            start, end = max(0, min(n, start)), max(0, min(n, end))
+            if start < end:
+                guarded[start:end] = b"\x01" * (end - start)
+        if self._allow_re is not None:
+            for m in self._allow_re.finditer(text):
+                guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        found: list[Proposal] = []
+        # a clause is a maximal run of Chinese characters: the model's sentence start and
+        # end stand at its ends (as in `gain`)
+        for m in _HAN.finditer(text):
+            if m.end() - m.start() >= 2:
+                self._scan_clause(m.group(), m.start(), guarded, found, floor)
+        return found
+
+    def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
+        costs, lattice, unk = self._costs, self._lattice, self._unk
+        tokens = viterbi(clause, lattice, unk)
+        ntok = len(tokens)
+        if ntok < 2:
+            return
+        offsets = []
+        pos = 0
+        for tok in tokens:
+            offsets.append(pos)
+            pos += len(tok)
+        masked = self._masked
+        confusion, confusion_keys = self._confusion, self._confusion_keys
+        common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
+        min_word_logprob = self.min_word_logprob
+        n = len(clause)
+        shields = None
+        for k in range(ntok):
+            tok = tokens[k]
+            i = offsets[k]
+            jobs = []
+            if len(tok) == 1:
+                if guarded[base + i]:
+                    continue
+                conf = confusion.get(tok)
+                if conf is None:
+                    conf = self.confusion(tok)
+                keys = confusion_keys[tok]
+                if tok not in costs and tok not in common:
+                    # a rare character the model does not know (仼, 迀): any common
+                    # character that completes a word is a candidate, as a look-alike
+                    conf, keys = self._rare_candidates, common
+                if conf:
+                    # candidates that complete a word, with the best such word's log10
+                    # probability: only the likeliest few go to the language model
+                    best_word: dict[str, float] = {}
+                    after = clause[i + 1:i + max_word]
+                    for a in range(max(0, i - max_word + 1), i + 1):
+                        left = clause[a:i] + _MASK
+                        for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
+                            right = after[:r]
+                            got = masked.get(left + right)
+                            if got:
+                                stem = left[:-1]
+                                for c in got & keys:
+                                    lp = costs[stem + c + right]
+                                    if lp > best_word.get(c, -99.0):
+                                        best_word[c] = lp
+                    if best_word:
+                        ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[:max_candidates]
+                        jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
+                                     "char"))
+                nxt = tokens[k + 1] if k + 1 < ntok else ""
+                if (len(nxt) == 1 and costs.get(tok, unk) < _PAIR_MAX_LOGPROB and costs.get(nxt, unk) < _PAIR_MAX_LOGPROB
+                        and not guarded[base + i + 1]):
+                    # two lone characters in a row, neither a function word: a word typed
+                    # with the wrong characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
+                    pair = tok + nxt
+                    options = self.pair_alternatives(pair)
+                    if options:
+                        jobs.append((k + 2, options, "pair"))
+            elif len(tok) == 2 and self.word_candidates and costs[tok] < self.word_max_logprob:
+                options = self.word_alternatives(tok)
+                if options and not guarded[base + i] and not guarded[base + i + 1]:
+                    jobs.append((k + 1, options, "word"))
+            for kend, options, form in jobs:
+                if shields is None:
+                    shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
+                best = self._best_candidate(tokens, offsets, k, kend, options, shields)
+                if best is None or best[1] < floor:
+                    continue
+                rep, gain, kind = best
+                old = "".join(tokens[k:kend])
+                # narrow to the characters that change (须要 → 需要: 须 → 需)
+                a, b = 0, len(old)
+                while a < b and old[a] == rep[a]:
+                    a += 1
+                while b > a and old[b - 1] == rep[b - 1]:
+                    b -= 1
+                found.append(Proposal(base + i + a, base + i + b, old[a:b], rep[a:b], kind, round(gain, 3), form))
+
+    def pair_alternatives(self, pair: str) -> list[tuple[str, str]]:
+        """Common two-character words that read like ``pair`` (two lone characters)."""
+        got = self._pair_memo.get(pair)
+        if got is None:
+            costs = self._costs
+            floor = self.word_min_logprob
+            out = {w for key in _pinyin_keys(pair) for w in self._by_pinyin.get(key, ())
+                   if w != pair and costs.get(w, -99.0) >= floor}
+            ranked = sorted(out, key=lambda w: (-costs[w], w))[: self.max_candidates]
+            got = self._pair_memo[pair] = [(w, "homophone") for w in ranked]
+        return got
+
+    def word_alternatives(self, word: str) -> list[tuple[str, str]]:
+        """Two-character vocabulary words a writer may have meant instead of ``word``
+        (itself a word): words read alike (神迹/审计, 须要/需要), and one-character
+        look-alikes and near-homophones that are words. Each with its kind."""
+        got = self._word_memo.get(word)
+        if got is None:
+            costs = self._costs
+            out: dict[str, str] = {}
+            # a likelier word than the one written, and a common one
+            floor = max(self.word_min_logprob, costs[word] + 1.0)
+            for key in _pinyin_keys(word):
+                for other in self._by_pinyin.get(key, ()):
+                    if other != word and costs.get(other, -99.0) >= floor:
+                        out[other] = "homophone"
+            for j in range(2):
+                conf = self.confusion(word[j])
+                for c in self._masked.get(word[:j] + _MASK + word[j + 1:], ""):
+                    kind = conf.get(c)
+                    other = word[:j] + c + word[j + 1:]
+                    if kind and other not in out and costs.get(other, -99.0) >= floor:
+                        out[other] = kind
+            got = self._word_memo[word] = sorted(out.items())
+        return got
+
+    def _best_candidate(self, tokens, offsets, k, kend, options, shields):
+        """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
+        by language-model gain over the window: (replacement, gain, kind) or None."""
+        costs, lattice, unk = self._costs, self._lattice, self._unk
+        ntok = len(tokens)
+        lo = max(0, k - _RESEGMENT)
+        hi = min(ntok, kend + _RESEGMENT)
+        span_start = offsets[lo]
+        span = "".join(tokens[lo:hi])
+        at = offsets[k] - span_start
+        width = offsets[kend - 1] + len(tokens[kend - 1]) - offsets[k]
+        real_word = width > kend - k  # a word of the text is being replaced
+        old_tokens = tokens[lo:hi]
+        old_uni = sum(costs.get(t, unk) for t in old_tokens)
+        tail = tokens[hi:hi + _CONTEXT]
+        eos = hi + _CONTEXT >= ntok
+        state = None
+        old = None
+        best = None
+        for rep, kind in options:
+            new_span = span[:at] + rep + span[at + width:]
+            new_tokens = viterbi(new_span, lattice, unk)
+            if not real_word and sum(costs.get(t, unk) for t in new_tokens) <= old_uni:
+                continue  # the correction does not even make better words
+            if shields:
+                # the word the correction makes, in clause coordinates
+                p = span_start
+                for t in new_tokens:
+                    if p + len(t) > span_start + at:
+                        break
+                    p += len(t)
+                if any(s <= p and p + len(t) <= e for s, e in shields):
+                    continue
+            if old is None:
+                state = self._left_state(tokens, lo)
+                old = self._window_score(state, old_tokens, tail, eos)
+            gain = self._window_score(state, new_tokens, tail, eos) - old
+            if best is None or gain > best[1]:
+                best = (rep, gain, kind)
+        return best
+
+    def _left_state(self, tokens, lo):
+        import kenlm
+
+        model = self._model
+        state = kenlm.State()
+        if lo <= _CONTEXT:
+            model.BeginSentenceWrite(state)
+            first = 0
+        else:
+            model.NullContextWrite(state)
+            first = lo - _CONTEXT
+        out = kenlm.State()
+        for t in tokens[first:lo]:
+            model.BaseScore(state, t, out)
+            state, out = out, state
+        return state
+
+    def _window_score(self, state, tokens, tail, eos) -> float:
+        import kenlm
+
+        base = self._model.BaseScore
+        a, b = kenlm.State(), kenlm.State()
+        total = base(state, tokens[0], a)
+        for t in tokens[1:]:
+            total += base(a, t, b)
+            a, b = b, a
+        for t in tail:
+            total += base(a, t, b)
+            a, b = b, a
+        if eos:
+            total += base(a, "</s>", b)
+        return total
+
+    def _shields(self, clause: str, tokens, offsets) -> list[tuple[int, int]]:
+        """Clause spans that read as names; a correction whose new word lies inside one
+        is not proposed. A personal name: a common surname left as a lone token and the
+        one or two lone characters after it (曾培炎: the span 培炎, so 炎 → 养 making 培养
+        is refused, while 辛福 → 幸福, which rewrites the "surname", is not); two to four
+        lone characters before a title (武契奇总统, 李赋宁教授). A transliteration: three
+        or more transliteration characters in a row (马拉多那)."""
+        out = []
+        ntok = len(tokens)
+        for s in range(ntok - 1):
+            if len(tokens[s]) == 1 and tokens[s] in SURNAMES:
+                lone = 0
+                while lone < 2 and s + 1 + lone < ntok and len(tokens[s + 1 + lone]) == 1:
+                    lone += 1
+                if lone:
+                    out.append((offsets[s] + 1, offsets[s] + 1 + lone))
+        for m in range(1, ntok):
+            if tokens[m] in TITLES:
+                s = m
+                while s > 0 and m - s < 4 and len(tokens[s - 1]) == 1:
+                    s -= 1
+                if m - s >= 2:
+                    out.append((offsets[s], offsets[m]))
+        run = 0
+        for i, ch in enumerate(clause + "\n"):
+            if ch in TRANSLITERATION:
+                run += 1
+            else:
+                if run >= _TRANSLIT_RUN:
+                    out.append((i - run, i))
+                run = 0
+        return out
+
+
+def select(candidates: list[Proposal], margins: dict[str, float]) -> list[Proposal]:
+    """The candidates that pass their margin (per kind, and per form for a ``pair`` or a
+    ``word``), the larger gain winning between neighbours."""
+    return _non_overlapping([p for p in candidates
+                             if p.gain >= margins[p.kind] and (p.form == "char" or p.gain >= margins[p.form])])
+
+
+def repeated(text: str, p: Proposal) -> bool:
+    """Whether ``text`` writes the suspect the same way, with the same neighbours, more
+    than once and more often than as corrected: a term used on purpose that the model
+    lacks (出质人 in the Civil Code, which also has 出资人; 节能降碳 in a work report), not
+    a slip, which is rarely repeated letter for letter."""
+    a, b = max(0, p.start - 1), min(len(text), p.end + 1)
+    written = text.count(text[a:b])
+    return written >= 2 and written > text.count(text[a:p.start] + p.suggestion + text[p.end:b])
+
+
+def _non_overlapping(found: list[Proposal]) -> list[Proposal]:
+    """Adjacent proposals compete (辛福: 辛 → 幸 or 福 → 苦); the larger gain wins."""
+    kept: list[Proposal] = []
+    for p in sorted(found, key=lambda p: -p.gain):
+        if all(p.end < q.start or q.end < p.start for q in kept):
+            kept.append(p)
+    kept.sort(key=lambda p: p.start)
+    return kept
+
+
+def build_masked_index(unigrams: dict[str, float], lengths=(2, 3, 4)) -> dict[str, frozenset[str]]:
+    """Map each vocabulary word of ``lengths`` characters, with one character replaced by
+    NUL, to the characters that complete it (幸福 → "\\0福": "幸", "幸\\0": "福")."""
+    index: dict[str, set[str]] = {}
+    for word in unigrams:
+        if len(word) not in lengths or not _HAN.fullmatch(word):
+            continue
+        for j in range(len(word)):
+            key = word[:j] + _MASK + word[j + 1:]
+            index.setdefault(key, set()).add(word[j])
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _pinyin_keys(word: str) -> list[str]:
+    """Every toneless reading of ``word`` (one per combination of its characters' readings)."""
+    from .confusables import _readings
+
+    table = _readings()
+    keys = [""]
+    for ch in word:
+        rs = table.get(ch)
+        if not rs:
+            return []
+        keys = [k + " " + r if k else r for k in keys for r in sorted(rs)]
+    return keys
+
+
+def build_pinyin_index(unigrams: dict[str, float]) -> dict[str, tuple[str, ...]]:
+    """Toneless pinyin → the two-character vocabulary words that read so."""
+    index: dict[str, list[str]] = {}
+    for word in unigrams:
+        if len(word) == 2 and _HAN.fullmatch(word):
+            for key in _pinyin_keys(word):
+                index.setdefault(key, []).append(word)
+    return {k: tuple(sorted(v)) for k, v in index.items()}

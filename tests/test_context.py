@@ -1,0 +1,214 @@
+"""The context stage: the language model wrapper (errcheck.services.lm) and the judge
+(errcheck.services.judge). Decisions on fixed sentences both ways, model-file errors, and
+properties on arbitrary text. Speed is measured by benchmarks/context_speed.py, not here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from errcheck.services.judge import ContextJudge, Proposal, clean_text
+from errcheck.services.lm import LanguageModel, LanguageModelError, default_model_path
+
+
+@pytest.fixture(scope="module")
+def judge(tmp_path_factory):
+    return ContextJudge(cache_dir=tmp_path_factory.mktemp("context-cache")).load()
+
+
+# ------------------------------------------------------------------ the model
+
+def test_shipped_model_loads_with_its_vocabulary():
+    lm = LanguageModel().load()
+    assert lm.path == default_model_path()
+    assert len(lm.vocabulary) == 164_886  # 164,887 entries with <unk>
+    assert "政府" in lm and "攻府" not in lm
+    assert lm.segment("过上幸福生活") == ["过上", "幸福", "生活"]
+    assert lm.score(["过上", "幸福", "生活"]) > lm.score(["过上", "辛", "福", "生活"]) + 5
+
+
+def test_states_give_the_same_score_as_a_whole_sentence():
+    lm = LanguageModel()
+    words = ["国家", "权力", "机关"]
+    total, _ = lm.advance(lm.begin_state(bos=False), words)
+    assert total == pytest.approx(lm.score(words))
+    total, _ = lm.advance(lm.begin_state(bos=True), words)
+    assert total == pytest.approx(lm.score(words, bos=True))
+
+
+def test_missing_model_file(tmp_path):
+    with pytest.raises(LanguageModelError, match="not found"):
+        LanguageModel(tmp_path / "absent.lm").load()
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 100, b"\\data\\\nngram 1=3\n", "乱码".encode() * 40])
+def test_garbage_model_file(tmp_path, content):
+    path = tmp_path / "garbage.lm"
+    path.write_bytes(content)
+    with pytest.raises(LanguageModelError, match="not a KenLM binary"):
+        LanguageModel(path).load()
+    with pytest.raises(LanguageModelError):
+        ContextJudge(lm=path).scan("过上辛福生活")
+
+
+def test_truncated_model_file(tmp_path):
+    path = tmp_path / "truncated.lm"
+    path.write_bytes(default_model_path().read_bytes()[:4096])
+    with pytest.raises(LanguageModelError):
+        LanguageModel(path).load()
+
+
+def test_environment_variable_is_honoured_and_an_explicit_path_wins(tmp_path, monkeypatch):
+    garbage = tmp_path / "env.lm"
+    garbage.write_bytes(b"not a model")
+    monkeypatch.setenv("ERRCHECK_LM", str(garbage))
+    assert LanguageModel().path == garbage
+    with pytest.raises(LanguageModelError):
+        LanguageModel().load()
+    assert LanguageModel(default_model_path()).load().path == default_model_path()
+
+
+def test_one_load_shared_by_threads():
+    lm = LanguageModel()
+    models = []
+    threads = [threading.Thread(target=lambda: models.append(lm.model)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(models) == 8 and all(m is models[0] for m in models)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_scores_after_fork():
+    lm = LanguageModel().load()
+    expected = lm.score("国家 权力 机关")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.write(write, repr(lm.score("国家 权力 机关")).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    got = os.read(read, 100).decode()
+    os.waitpid(pid, 0)
+    assert float(got) == pytest.approx(expected)
+
+
+# ------------------------------------------------------------------ decisions
+
+CONFIRMED = [  # (sentence, wrong character(s), suggestion)
+    ("我们要让人民群众过上辛福生活。", "辛", "幸"),
+    ("为进一步优化营商环境，市攻府近日出台了支持企业发展的十条措施。", "攻", "政"),
+    ("中华人民共合国宪法", "合", "和"),
+    ("完善检剑检测体系，加强检验检测公共服务平台建设。", "剑", "验"),
+    ("积极开展扶贪工作", "贪", "贫"),
+    ("保持身休健康", "休", "体"),
+    ("确保财政拔款及时到位", "拔", "拨"),
+]
+
+UNTOUCHED = [
+    "曾培炎同志出席会议并讲话。",  # a name: 炎 → 养 would make 培养
+    "李赋宁教授在会上发言。",
+    "球星马拉多那访问了当地学校。",  # a transliteration
+    "我期待同武契奇总统继续保持密切沟通。",
+    "深入推进药品和医用耗材集中带量采购。",  # a recent term (allow-list)
+    "坚决整治顽瘴痼疾。",
+    "国家权力机关",
+    "时刻谨记戴头盔",
+    "实现中华民族伟大复兴的中国梦。",
+    "各级政府要坚持过紧日子，严格控制一般性支出。",
+    "建立健全党的领导制度体系，完善党中央重大决策部署落实机制。",
+]
+
+
+@pytest.mark.parametrize("text, wrong, right", CONFIRMED)
+def test_errors_are_found(judge, text, wrong, right):
+    got = judge.scan(text)
+    assert [(text[p.start:p.end], p.suggestion) for p in got] == [(wrong, right)]
+    assert got[0].original == wrong and got[0].kind in ("homophone", "near-homophone", "shape")
+    assert got[0].gain >= judge.margins[got[0].kind] and 0.5 < got[0].confidence < 1
+
+
+@pytest.mark.parametrize("text", UNTOUCHED)
+def test_legitimate_text_names_and_new_terms_are_untouched(judge, text):
+    assert judge.scan(text) == []
+
+
+def test_protected_spans_are_not_touched(judge):
+    text = "我们要让人民群众过上辛福生活。"
+    assert judge.scan(text, protected=[(10, 12)]) == []
+    assert len(judge.scan(text, protected=[(0, 2)])) == 1
+
+
+def test_allow_list_given_by_the_caller(tmp_path):
+    j = ContextJudge(allow=["辛福生活"], cache_dir=tmp_path)
+    assert j.scan("我们要让人民群众过上辛福生活。") == []
+
+
+def test_gain_confirms_a_real_word_variant_and_reports_a_close_call(judge):
+    # fast mode: the pipeline's variant is itself a word; the model prefers the term
+    assert judge.gain("国家权利机关", 2, 4, "权力") > 2.0
+    assert judge.gain("人民代表大会是国家权利机关", 9, 11, "权力") > 2.0
+    assert judge.gain("过上辛福生活", 2, 4, "幸福") > 8.0
+    # too close to call with a trigram model: 带头盔 and 戴头盔 (leave it to a pattern rule)
+    assert abs(judge.gain("时刻谨记带头盔", 4, 5, "戴")) < 1.0
+    # and the other way round: the written form is the likelier one
+    assert judge.gain("国家权力机关", 2, 4, "权利") < -2.0
+    assert judge.gain("国家权力机关", 2, 2, "") == 0.0
+
+
+def test_gain_rejects_a_span_outside_the_text(judge):
+    with pytest.raises(ValueError):
+        judge.gain("国家", 1, 5, "家")
+
+
+def test_margins_are_checked():
+    with pytest.raises(ValueError, match="unknown margin"):
+        ContextJudge(margins={"homofone": 3.0})
+
+
+def test_extra_look_alikes_are_read(judge):
+    assert judge.confusion("休").get("体") == "shape"
+    assert "出" in judge.confusion("岀")  # also a homophone (chu): that kind wins
+
+
+# ------------------------------------------------------------------ properties
+
+_ALPHABET = st.sampled_from(list("过上辛幸福生活市攻政府召开会议国家权利力机关中华人民共和各曾培炎马拉多那的了，。、 \n a1")
+                            + ["\ud800", "\udfff", "\U0002a6a5", "\u3400", "\ufffd"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ALPHABET, max_size=40).map("".join) | st.text(max_size=30))
+def test_scan_never_raises_and_offsets_point_at_the_text(judge, text):
+    got = judge.scan(text)
+    assert all(isinstance(p, Proposal) for p in got)
+    for p in got:
+        assert 0 <= p.start < p.end <= len(text)
+        assert clean_text(text)[p.start:p.end] == p.original
+        assert p.suggestion != p.original and len(p.suggestion) == p.end - p.start
+    assert all(a.end <= b.start for a, b in zip(got, got[1:]))
+    start = len(text) // 3
+    end = min(len(text), start + 2)
+    assert isinstance(judge.gain(text, start, end, "幸福\ud800"), float)
+
+
+def test_lone_surrogates_are_replaced_not_fatal(judge):
+    text = "过上辛福\ud800生活"
+    assert clean_text(text) == "过上辛福\ufffd生活"
+    assert [p.start for p in judge.scan(text)] == [2]
+
+
+def test_a_term_the_document_repeats_is_trusted(judge):
+    one = "质权人有权请求出质人提供相应的担保。"
+    assert [p.suggestion for p in judge.scan(one)] == ["资"]  # alone, 出质人 reads as a slip
+    doc = one + "出质人不提供的，质权人可以拍卖质押财产。出资人按期足额缴纳出资。"
+    assert judge.scan(doc) == []  # written so twice, more often than 出资人
+    assert ContextJudge(trust_repeats=False, cache_dir=judge._cache_dir).scan(doc) != []
