@@ -14,7 +14,9 @@ Between filtering and overlap resolution, over the candidates the filter kept:
 Fast mode costs nothing here unless a candidate needs context (rare: a few per 10,000
 characters); thorough mode is a measured stage of its own (`benchmarks/context_speed.py`).
 The language model loads lazily on first use and is shared by every checker of the
-process (memory-mapped: forked workers share its pages).
+process (memory-mapped: forked workers share its pages). A model that is missing or not
+a KenLM file raises `LanguageModelError` in thorough mode; fast mode then drops the
+candidates that need context, as errcheck did before it had a model, and logs why.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ DEFAULT_MODE = "fast"
 
 _judges: dict = {}
 _judges_lock = threading.Lock()
-_failed: set = set()
+_warned: set = set()
 
 
 def check_mode(mode: str) -> str:
@@ -42,31 +44,29 @@ def check_mode(mode: str) -> str:
 
 def judge_for(lm=None, margins: tuple = ()):
     """The shared `ContextJudge` for a model path (None: ``$ERRCHECK_LM`` or the shipped
-    model) and margins, built on first use; None when the model cannot be loaded (logged
-    once: candidates that need context are then dropped, as without a model)."""
+    model) and margins, built on first use; raises `LanguageModelError` when the model
+    is missing or not a KenLM file."""
     key = (str(lm) if lm is not None else None, margins)
     judge = _judges.get(key)
-    if judge is not None or key in _failed:
-        return judge
-    with _judges_lock:
-        if key not in _judges and key not in _failed:
-            from .services.judge import ContextJudge
-            from .services.lm import LanguageModelError
+    if judge is None:
+        with _judges_lock:
+            judge = _judges.get(key)
+            if judge is None:
+                from .services.judge import ContextJudge
 
-            try:
-                _judges[key] = ContextJudge(lm, margins=dict(margins) or None).load()
-            except (LanguageModelError, ImportError, OSError) as exc:
-                log.warning("the context stage is off: %s", exc)
-                _failed.add(key)
-        return _judges.get(key)
+                judge = _judges[key] = ContextJudge(lm, margins=dict(margins) or None).load()
+    return judge
+
+
+_rule_of: dict = {}
 
 
 def context_rule(compiled):
     """The rule context findings are reported under (the ``context`` family's), or None."""
-    for rule in compiled.rules:
-        if rule.family == "context":
-            return rule
-    return None
+    key = compiled.version
+    if key not in _rule_of:
+        _rule_of[key] = next((r for r in compiled.rules if r.family == "context"), None)
+    return _rule_of[key]
 
 
 def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candidate], selection, mode: str,
@@ -77,8 +77,16 @@ def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candi
     if not pending and (mode != "thorough" or rule is None or not selection.accepts_rule(rule)):
         return kept
     params = rule.params if rule is not None else None
-    judge = judge_for(lm, params.margins if params else ())
-    if judge is None:
+    from .services.lm import LanguageModelError
+
+    try:
+        judge = judge_for(lm, params.margins if params else ())
+    except LanguageModelError as exc:
+        if mode == "thorough":
+            raise
+        if str(exc) not in _warned:  # fast mode without a model: as before the stage existed
+            _warned.add(str(exc))
+            log.warning("candidates that need context are dropped: %s", exc)
         return kept
     out = list(kept)
     confirm = params.confirm_margin if params else 2.0
