@@ -81,7 +81,7 @@ def test_a_variant_that_is_a_real_word_is_confirmed_by_context_or_dropped(tmp_pa
 def test_a_missing_model_is_a_clear_error_in_thorough_mode_only(tmp_path):
     bad = tmp_path / "not-a-model.lm"
     bad.write_bytes(b"this is not a KenLM file")
-    checker = errcheck.Checker(lm=bad, cache_dir=tmp_path / "cache")
+    checker = errcheck.Checker(lm=bad)  # the session's cached rule set
     assert [f.code for f in checker.check("推进京津翼协同发展").findings] == ["FP0001"]
     with pytest.raises(LanguageModelError):
         checker.check("全县人民正在过上辛福生活。", mode="thorough")
