@@ -168,6 +168,19 @@ def test_check_thresholds_names_each_violation():
         quality.check_thresholds(_results(1, 0, 0), {"min_recal": 0.9})
 
 
+def test_thresholds_of_a_mode_apply_to_that_mode_only():
+    thresholds = {**THRESHOLDS, "thorough": {"max_all_fa_per_10k": 0.5}}
+    results = {**_results(0.97, 0.05, 0.9), "modes": {"thorough": _results(0.97, 0.05, 0.9)}}
+    (problem,) = quality.check_thresholds(results, thresholds)
+    assert problem.startswith("thorough mode: max_all_fa_per_10k") and "0.9000" in problem
+    results["modes"]["thorough"] = _results(0.5, 0.0, 0.4)  # recall is not gated in thorough mode here
+    assert quality.check_thresholds(results, thresholds) == []
+    missing = quality.check_thresholds(_results(0.97, 0.05, 0.9), thresholds)
+    assert missing == ["thorough: thresholds are set but the thorough mode was not measured"]
+    with pytest.raises(ValueError, match="min_recal"):
+        quality.check_thresholds({}, {"thorough": {"min_recal": 0.9}})
+
+
 @pytest.mark.parametrize("all_per_10k, expected", [(0.5, 0), (1.5, 1)])
 def test_main_check_exit_status(tmp_path, monkeypatch, capsys, all_per_10k, expected):
     overall = {**quality.Tally(tp=97, errors=100, detected=97).as_dict()}
@@ -182,7 +195,7 @@ def test_main_check_exit_status(tmp_path, monkeypatch, capsys, all_per_10k, expe
     thresholds = tmp_path / "t.json"
     thresholds.write_text(json.dumps(THRESHOLDS), encoding="utf-8")
     out = tmp_path / "q.json"
-    assert quality.main(["--check", str(thresholds), "--json", str(out)]) == expected
+    assert quality.main(["--check", str(thresholds), "--json", str(out), "--modes", "fast"]) == expected
     assert json.loads(out.read_text(encoding="utf-8"))["ruleset_version"] == "test"
     err = capsys.readouterr().err
     assert ("max_all_fa_per_10k" in err) == bool(expected)
