@@ -3,6 +3,7 @@ the check itself, and the conversion of the report to JSON. No detection logic h
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -24,12 +25,29 @@ def _too_long(field: str, length: int, limit: int) -> ApiError:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def reject_surrogates(value: str, field: str) -> None:
+    """422 (`ApiError`) when ``value`` holds a lone surrogate (U+D800–U+DFFF): no Unicode
+    character, so nothing that could be checked, encoded as UTF-8 or sent back. JSON
+    bodies are screened by `service.middleware.BodyGuard` already; this guards every
+    other way in (and the library call) at the boundary."""
+    m = _SURROGATE.search(value)
+    if m is not None:
+        message = (f"{field.rsplit('.', 1)[-1]} holds a lone surrogate U+{ord(m.group()):04X} at offset "
+                   f"{m.start()}, which is not a Unicode character")
+        raise ApiError(422, "invalid_text", message, [{"field": field, "message": message, "type": "lone_surrogate"}])
+
+
 def check_length(text: str | None, html: str | None, limit: int, where: str = "body") -> int:
-    """The document's length in characters; 413 (`ApiError`) above ``limit``."""
+    """The document's length in characters; 413 (`ApiError`) above ``limit``, 422 when
+    it holds a lone surrogate."""
     value, name = (text, "text") if text is not None else (html, "html")
     size = len(value or "")
     if size > limit:
         raise _too_long(f"{where}.{name}", size, limit)
+    reject_surrogates(value or "", f"{where}.{name}")
     return size
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from starlette.responses import Response
 
-from ..checking import check_batch_documents, check_document, check_length, run_cpu
+from ..checking import check_batch_documents, check_document, check_length, reject_surrogates, run_cpu
 from ..deps import CheckerDep, SettingsDep
 from ..errors import ApiError
 from ..responses import FastJSONResponse
@@ -123,4 +123,5 @@ def extract(file: Annotated[UploadFile, File(description="A .txt, .html/.htm or 
     if len(text) > settings.max_text_chars:
         raise ApiError(413, "text_too_long",
                        f"{name}: {len(text)} characters exceed the limit of {settings.max_text_chars}")
+    reject_surrogates(text, "body.file")
     return FastJSONResponse({"filename": name, "format": kind, "text": text})

@@ -1,0 +1,66 @@
+"""Hostile input at the service boundary (issue 15): lone surrogates, .docx zip bombs."""
+
+import io
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from svc_helpers import assert_error
+
+JSON = {"content-type": "application/json"}
+
+
+def post_raw(client, path, body: bytes):
+    return client.post(path, content=body, headers=JSON)
+
+
+# --- lone surrogates --------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/check", rb'{"text":"abc\ud800def"}'),
+    ("/v1/check", rb'{"text":"\udc00 low first"}'),
+    ("/v1/check", rb'{"text":"high at the end \udbff"}'),
+    ("/v1/check", rb'{"html":"<p>abc\ud800def</p>"}'),
+    ("/v1/check", rb'{"text":"\ud83d\ud83d\ude00"}'),  # a high one, then a valid pair
+    ("/v1/check/batch", rb'{"documents":[{"id":"a","text":"ok"},{"id":"b","text":"x\ud800"}]}'),
+    ("/v1/check/batch", rb'{"documents":[{"id":"c","html":"<b>\udfff</b>"}]}'),
+    ("/v1/check/batch", rb'{"documents":[{"id":"\ud800","text":"ok"}]}'),
+])
+def test_lone_surrogates_are_refused_with_422(client, path, body):
+    err = assert_error(post_raw(client, path, body), 422, "invalid_text")
+    assert "lone surrogate" in err["message"]
+    assert err["details"][0]["type"] == "lone_surrogate"
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_text(client):
+    r = post_raw(client, "/v1/check", rb'{"text":"\ud83d\ude00\u4eac\u6d25\u7ffc \\ud800"}')
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["length"] == 11  # 😀 is one code point; "\\ud800" is 6 plain characters
+    assert [f["text"] for f in body["findings"]] == ["京津翼"]
+    assert body["findings"][0]["start"] == 1
+
+
+def test_lone_surrogates_in_html_character_references_are_replaced(client):
+    r = client.post("/v1/check", json={"html": "<p>京津翼&#xD800;</p>"})
+    assert r.status_code == 200, r.text
+    assert r.json()["text"].startswith("京津翼\ufffd")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.sampled_from("京津翼冀名族 a\\\"") | st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+               max_size=12))
+def test_any_text_with_or_without_surrogates_never_gives_500(client, text):
+    body = json.dumps({"text": text}).encode("ascii")  # surrogates escaped as \udXXX
+    r = post_raw(client, "/v1/check", body)
+    lone = any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    assert r.status_code == (422 if lone else 200), r.text
+    if not lone:
+        assert r.json()["length"] == len(text)
+
+
+def test_uploaded_text_with_encoded_surrogates_is_refused(client):
+    # CESU-style bytes of U+D800: not UTF-8, so the upload is refused as such
+    r = client.post("/v1/extract", files={"file": ("a.txt", "abc".encode() + b"\xed\xa0\x80")})
+    assert_error(r, 400, "invalid_encoding")
