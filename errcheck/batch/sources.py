@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import errno
 import glob
 import io
 import json
@@ -127,21 +128,54 @@ def expand_sources(sources: list[str]) -> list[tuple[str, str]]:
     return resolved
 
 
-def _walk(root: str, exclude: set[str]) -> Iterator[str]:
-    """Files under ``root`` in sorted order, skipping hidden entries and ``exclude``."""
+def _walk(root: str, exclude: set[str], top: str | None = None) -> Iterator[str | SourceError]:
+    """Files under ``root`` in sorted order, skipping hidden entries and ``exclude``.
+
+    Every file-system step that fails (a directory that cannot be listed, a symbolic link
+    loop, a dangling link, an entry that cannot be stat'ed) yields a `SourceError` naming
+    the path and the reason instead of stopping the walk. Symbolic links to directories
+    are not followed (no loop can form); links to files are."""
+    top = root if top is None else top
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield _fs_error(root, top, "cannot list directory", exc)
         return
     for entry in entries:
         if entry.name.startswith((".", "~$")):
             continue
-        if os.path.realpath(entry.path) in exclude:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, exclude)
-        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in DOCUMENT_KINDS:
-            yield entry.path
+        try:
+            if os.path.realpath(entry.path) in exclude:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, exclude, top)
+                continue
+            if os.path.splitext(entry.name)[1].lower() not in DOCUMENT_KINDS:
+                continue
+            if entry.is_file():
+                yield entry.path
+            elif entry.is_symlink():  # is_file() is False for a dangling link
+                os.stat(entry.path)  # raises the reason (ENOENT, ELOOP ...)
+                if not os.path.isdir(entry.path):
+                    yield _fs_error(entry.path, top, "not a regular file", None)
+            else:
+                yield _fs_error(entry.path, top, "not a regular file", None)
+        except OSError as exc:
+            yield _fs_error(entry.path, top, "cannot read", exc)
+
+
+def _fs_error(path: str, top: str, what: str, exc: OSError | None) -> SourceError:
+    shown = _display(path)
+    doc_id = Path(os.path.relpath(path, top)).as_posix() if path != top else shown
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ELOOP:
+            reason = "symbolic link loop"
+        elif exc.errno == errno.ENOENT and os.path.islink(path):
+            reason = "dangling symbolic link"
+        what = f"{what}: {reason}"
+    return SourceError(shown, doc_id, shown, what)
 
 
 def _display(path: str) -> str:
@@ -202,7 +236,15 @@ def _jsonl_items(path: str, opts: SourceOptions) -> Iterator[Task | SourceError]
         yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}")
         return
     with fh:
-        for lineno, raw in enumerate(fh, 1):
+        lines = enumerate(fh, 1)
+        while True:
+            try:
+                lineno, raw = next(lines)
+            except StopIteration:
+                return
+            except OSError as exc:
+                yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
+                return
             if not raw.strip():
                 continue
             location = f"{shown}:{lineno}"
@@ -243,6 +285,8 @@ def _csv_items(path: str, opts: SourceOptions) -> Iterator[Task | SourceError]:
                     yield SourceError(location, location, shown, f"line {reader.line_num}: invalid CSV: {exc}")
                     continue
                 yield _record_task(row, shown, f"{shown}:{reader.line_num}", opts)
+        except OSError as exc:
+            yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
         except UnicodeDecodeError as exc:
             location = f"{shown}:{reader.line_num + 1}"
             yield SourceError(location, location, shown,
@@ -255,6 +299,9 @@ def iter_items(sources: list[tuple[str, str]], opts: SourceOptions, exclude=()) 
     for kind, path in sources:
         if kind == "dir":
             for f in _walk(path, excluded):
+                if isinstance(f, SourceError):
+                    yield f
+                    continue
                 rel = Path(os.path.relpath(f, path)).as_posix()
                 group = rel.split("/", 1)[0] if opts.group_by_dir and "/" in rel else ""
                 yield _file_task(f, rel, group)
@@ -271,7 +318,7 @@ def estimate_total(sources: list[tuple[str, str]], exclude=()) -> int:
     total = 0
     for kind, path in sources:
         if kind == "dir":
-            total += sum(1 for _ in _walk(path, excluded))
+            total += sum(1 for f in _walk(path, excluded) if not isinstance(f, SourceError))
         elif kind == "records":
             try:
                 with open(path, "rb") as fh:
