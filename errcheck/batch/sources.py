@@ -351,28 +351,14 @@ def decode(data: bytes, encoding: str) -> str:
 
 
 def _docx_paragraphs(data: bytes) -> list[str]:
-    import docx  # python-docx: only needed for .docx files
-    from docx.table import Table
+    """Through the zip-bomb guard (`errcheck.docx_safety`): a .docx that inflates past its
+    limits is recorded in errors.csv with the reason, like any unreadable file."""
+    from ..docx_safety import DocxRejected, docx_paragraphs
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors ...
-        raise DocumentError(f"not a readable .docx file: {type(exc).__name__}: {exc}") from None
-    paragraphs: list[str] = []
-
-    def table(t: Table) -> None:
-        seen = set()
-        for row in t.rows:
-            for cell in row.cells:
-                if id(cell._tc) in seen:  # a merged cell appears once per spanned column
-                    continue
-                seen.add(id(cell._tc))
-                for item in cell.iter_inner_content():
-                    table(item) if isinstance(item, Table) else paragraphs.append(item.text)
-
-    for item in document.iter_inner_content():
-        table(item) if isinstance(item, Table) else paragraphs.append(item.text)
-    return paragraphs
+        return docx_paragraphs(data)
+    except DocxRejected as exc:
+        raise DocumentError(str(exc)) from None
 
 
 def load(task: Task, encoding: str = "utf-8") -> Document:

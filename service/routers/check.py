@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import PurePath
 from typing import Annotated
@@ -80,20 +79,26 @@ def _decode_utf8(data: bytes, name: str) -> str:
                        f"{name} is not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
 
 
-def _docx_text(data: bytes, name: str) -> str:
+def _docx_text(data: bytes, name: str, max_chars: int) -> str:
+    """The text of an uploaded .docx, through the zip-bomb guard (`errcheck.docx_safety`):
+    413 when it inflates past a limit or its text is longer than ``max_chars``, 400 when
+    it is not a readable .docx."""
     try:
-        import docx  # python-docx
+        from errcheck.docx_safety import DocxLimits, DocxRejected, docx_lines
+    except ImportError:  # pragma: no cover
+        raise ApiError(415, "unsupported_media_type", "reading .docx files needs python-docx on the server") from None
+    try:
+        import docx  # noqa: F401  (python-docx)
     except ImportError:
         raise ApiError(415, "unsupported_media_type", "reading .docx files needs python-docx on the server") from None
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # python-docx raises several kinds for a damaged or foreign file
-        raise ApiError(400, "invalid_document", f"{name} is not a readable .docx file") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
+        return "\n".join(docx_lines(data, DocxLimits(max_chars=max_chars)))
+    except DocxRejected as exc:
+        if exc.too_large:
+            raise ApiError(413, "document_too_large", f"{name}: {exc}",
+                           [{"field": "body.file", "message": str(exc), "type": "too_large"}]) from None
+        raise ApiError(400, "invalid_document", f"{name} is not a readable .docx file ({exc})",
+                       [{"field": "body.file", "message": str(exc), "type": "invalid_document"}]) from None
 
 
 @router.post(
@@ -113,7 +118,7 @@ def extract(file: Annotated[UploadFile, File(description="A .txt, .html/.htm or 
                        [{"field": "body.file", "message": "unsupported file type", "type": "file_type"}])
     data = file.file.read()
     if kind == "docx":
-        text = _docx_text(data, name)
+        text = _docx_text(data, name, settings.max_text_chars)
     else:
         text = _decode_utf8(data, name)
         if kind == "html":

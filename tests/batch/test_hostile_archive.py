@@ -87,6 +87,25 @@ def test_a_symlink_loop_does_not_stop_a_parallel_scan(tree):
     assert documents(tree / "out2") == ["a.txt", "deep/er/z.txt", "linked.txt", "locked/secret.txt"]
 
 
+def test_a_docx_zip_bomb_is_recorded_and_the_scan_goes_on(tmp_path, monkeypatch):
+    pytest.importorskip("docx")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared bomb builder
+    from docx_bombs import TEXT_PARAGRAPH, bomb_docx, plain_docx
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "bomb.docx").write_bytes(bomb_docx(160 << 20))  # 160 MiB of empty paragraphs
+    (tmp_path / "a" / "dense.docx").write_bytes(bomb_docx(4 << 20, TEXT_PARAGRAPH))  # 1.2M characters
+    (tmp_path / "a" / "fine.docx").write_bytes(plain_docx("第一段", "促进各名族团结"))
+    code, _, err = run("scan", "a", "--out", "out", "-q", "-j", "1")
+    assert (code, err) == (1, "")
+    assert documents(tmp_path / "out") == ["fine.docx"]
+    reasons = errors_csv(tmp_path / "out")
+    assert reasons["a/bomb.docx"] == ("zip member 'word/document.xml' inflates to 160.0 MiB "
+                                      "(at most 32.0 MiB per member)")
+    assert "a zip bomb?" in reasons["a/dense.docx"]
+
+
 def test_out_that_is_a_file_or_below_a_file_is_a_usage_error(tree):
     (tree / "afile").write_text("x", encoding="utf-8")
     code, _, err = run("scan", "archive/a.txt", "--out", "afile", "-q", "-j", "1")

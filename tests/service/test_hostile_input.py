@@ -1,7 +1,8 @@
 """Hostile input at the service boundary (issue 15): lone surrogates, .docx zip bombs."""
 
-import io
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -64,3 +65,46 @@ def test_uploaded_text_with_encoded_surrogates_is_refused(client):
     # CESU-style bytes of U+D800: not UTF-8, so the upload is refused as such
     r = client.post("/v1/extract", files={"file": ("a.txt", "abc".encode() + b"\xed\xa0\x80")})
     assert_error(r, 400, "invalid_encoding")
+
+
+# --- .docx zip bombs -----------------------------------------------------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared bomb builder
+MiB = 1 << 20
+
+
+def upload(client, name, data):
+    return client.post("/v1/extract", files={"file": (name, data)})
+
+
+def test_a_docx_zip_bomb_is_refused_with_413_before_it_inflates(client):
+    pytest.importorskip("docx")
+    from docx_bombs import bomb_docx
+
+    data = bomb_docx(160 * MiB)  # under the 2 MiB body limit, 160 MiB of empty paragraphs
+    assert len(data) < 2 * MiB
+    err = assert_error(upload(client, "bomb.docx", data), 413, "document_too_large")
+    assert err["message"].startswith("bomb.docx: ") and "inflates to 160.0 MiB" in err["message"]
+    err = assert_error(upload(client, "dense.docx", bomb_docx(4 * MiB, "<w:p><w:r><w:t>京津翼</w:t></w:r></w:p>".encode())),
+                       413, "document_too_large")
+    assert "a zip bomb?" in err["message"]
+
+
+def test_a_docx_with_a_lying_header_is_refused(client):
+    pytest.importorskip("docx")
+    from docx_bombs import bomb_docx
+
+    err = assert_error(upload(client, "liar.docx", bomb_docx(200 * MiB, lie_size=5000)), 400, "invalid_document")
+    assert "Bad CRC-32" in err["message"]
+
+
+def test_a_docx_longer_than_the_text_limit_is_refused(make_client):
+    pytest.importorskip("docx")
+    from docx_bombs import plain_docx
+
+    c = make_client(max_text_chars=100)
+    assert upload(c, "ok.docx", plain_docx("京津翼协同发展")).json()["text"] == "京津翼协同发展"
+    err = assert_error(upload(c, "long.docx", plain_docx(*["京津翼协同发展"] * 20)), 413, "document_too_large")
+    assert "exceeds 100 characters" in err["message"]
+    exact = plain_docx("京" * 50, "津" * 49)  # 100 characters with the newline
+    assert len(upload(c, "exact.docx", exact).json()["text"]) == 100
