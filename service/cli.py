@@ -56,5 +56,9 @@ def _cmd_serve(args: argparse.Namespace, out, err) -> int:
         log_level=args.log_level or settings.log_level,
         proxy_headers=False,
         server_header=False,
+        # slow clients: a timeout on receiving request headers (the body's is BodyGuard's),
+        # and a cap on connections per worker (503 beyond it)
+        http="service.protocol:HeaderTimeoutProtocol",
+        limit_concurrency=settings.limit_concurrency or None,
     )
     return 0

@@ -19,6 +19,13 @@ ERRCHECK_MAX_BATCH_DOCUMENTS   most documents in one batch request (default 100)
 ERRCHECK_INLINE_MAX_CHARS     requests up to this many characters are checked on the
                                event loop, longer ones in the thread pool (default 20000;
                                0 = always the thread pool)
+ERRCHECK_HEADER_TIMEOUT        seconds a client has to send a request's headers (default
+                               10; 0 = no limit) → 408 and the connection is closed
+ERRCHECK_BODY_TIMEOUT          seconds a client has, after the headers, to send the whole
+                               request body (default 30; 0 = no limit) → 408
+ERRCHECK_LIMIT_CONCURRENCY     most connections (and requests) per worker; beyond it new
+                               requests get 503 (default 1000: under the usual limit of
+                               1024 open files; 0 = no limit)
 ERRCHECK_API_KEY               when set, /v1/check* and /v1/extract need header
                                ``X-API-Key: <key>`` (401 missing, 403 wrong)
 ERRCHECK_ADMIN_TOKEN           when set, enables POST /v1/admin/reload with
@@ -74,6 +81,9 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1)
     max_batch_documents: int = Field(100, ge=1)
     inline_max_chars: int = Field(20_000, ge=0)
+    header_timeout: float = Field(10.0, ge=0)
+    body_timeout: float = Field(30.0, ge=0)
+    limit_concurrency: int = Field(1000, ge=0)
 
     api_key: SecretStr | None = None
     admin_token: SecretStr | None = None

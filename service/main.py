@@ -86,5 +86,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     # outermost: refuse oversized and non-UTF-8 bodies before anything parses them
-    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout)
     return app

@@ -2,6 +2,10 @@
 
 * a body larger than ``max_body_bytes`` is refused with 413 — at once when the
   ``Content-Length`` says so, or as soon as a chunked body goes over the limit;
+* a body that has not fully arrived ``body_timeout`` seconds after the request's headers
+  is refused with 408 and the connection closed (a client trickling its body a byte a
+  second would otherwise hold a connection forever; the headers have their own timeout,
+  see `service.protocol`);
 * a JSON body (``application/json``, ``*+json`` or no content type) that is not valid
   UTF-8, or declares another charset, is refused with 400 (RFC 8259: JSON is UTF-8);
 * a JSON body holding a lone UTF-16 surrogate escape (``"\\ud800"``: valid JSON syntax,
@@ -14,7 +18,9 @@ The body (at most ``max_body_bytes``) is then replayed to the application.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 
 from .errors import error_bytes
 
@@ -73,9 +79,10 @@ def _is_json(content_type: bytes | None) -> tuple[bool, str | None]:
 
 
 class BodyGuard:
-    def __init__(self, app, max_body_bytes: int) -> None:
+    def __init__(self, app, max_body_bytes: int, body_timeout: float = 0) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout  # seconds; 0 = no limit
 
     async def _refuse(self, send, status: int, code: str, message: str, details=()) -> None:
         body = error_bytes(code, message, details)
@@ -114,8 +121,18 @@ class BodyGuard:
         chunks = []
         total = 0
         more = True
+        deadline = time.monotonic() + self.body_timeout if self.body_timeout > 0 else None
         while more:
-            message = await receive()
+            if deadline is None:
+                message = await receive()
+            else:
+                try:
+                    message = await asyncio.wait_for(receive(), max(deadline - time.monotonic(), 0.001))
+                except asyncio.TimeoutError:
+                    await self._refuse(send, 408, "request_timeout",
+                                       f"the request body was not received within {self.body_timeout:g} seconds "
+                                       f"({total} bytes arrived)")
+                    return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
