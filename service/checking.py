@@ -89,14 +89,18 @@ def check_batch_documents(checker: Checker, body) -> list[dict[str, Any]]:
 WARM_UP = "县医保局将京津冀写成京津翼，截止目前已整改，名族团结，党的二十精神"
 
 
-def build_checker(settings) -> Checker:
-    """A loaded, warmed-up checker for ``settings``; raises `errcheck.RuleError`."""
-    checker = Checker(
-        settings.dictionaries,
-        builtin=settings.builtin_dictionaries,
-        backend=settings.backend,
-        cache_dir=settings.cache_dir,
-    )
-    checker.load()
+def warm_up(checker: Checker) -> None:
     checker.check(WARM_UP)
+
+
+def build_checker(settings, isolate_cold_build: bool | None = None) -> Checker:
+    """A loaded, warmed-up checker for ``settings``; raises `errcheck.RuleError`. A rule
+    set missing from the on-disk cache is compiled in a child process (see
+    `service.reloading.load_checker`), so the build's peak memory does not stay here."""
+    from .reloading import load_checker
+
+    if isolate_cold_build is None:
+        isolate_cold_build = getattr(settings, "build_in_child", True)
+    checker = load_checker(settings, isolate_cold_build)
+    warm_up(checker)
     return checker

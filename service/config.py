@@ -26,6 +26,13 @@ ERRCHECK_BODY_TIMEOUT          seconds a client has, after the headers, to send 
 ERRCHECK_LIMIT_CONCURRENCY     most connections (and requests) per worker; beyond it new
                                requests get 503 (default 1000: under the usual limit of
                                1024 open files; 0 = no limit)
+ERRCHECK_RUN_DIR               a directory private to one server, shared by its worker
+                               processes: a reload in one worker is signalled there to
+                               the others (``errcheck serve`` creates one and removes it
+                               on exit; set it yourself when running ``uvicorn --workers``)
+ERRCHECK_BUILD_IN_CHILD        compile a rule set missing from the cache in a child
+                               process, so its peak memory (~1 GB) does not stay in the
+                               worker (default true)
 ERRCHECK_API_KEY               when set, /v1/check* and /v1/extract need header
                                ``X-API-Key: <key>`` (401 missing, 403 wrong)
 ERRCHECK_ADMIN_TOKEN           when set, enables POST /v1/admin/reload with
@@ -76,6 +83,8 @@ class Settings(BaseSettings):
     builtin_dictionaries: bool = True
     backend: Literal["daachorse", "pyahocorasick"] = "daachorse"
     cache_dir: Path | None = None
+    run_dir: Path | None = None
+    build_in_child: bool = True
 
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_text_chars: int = Field(200_000, ge=1)

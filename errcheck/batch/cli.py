@@ -117,6 +117,9 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
     except RuleError as exc:
         print(f"errcheck: dictionary error: {exc}", file=err)
         return EXIT_ERROR
+    from ..cache_prune import prune_after_build
+
+    prune_after_build(checker)  # a new rule set was compiled and cached: drop the oldest
     options = SourceOptions(id_field=args.id_field, text_field=args.text_field, group_field=args.group_field,
                             date_field=args.date_field, html=args.html, group_by_dir=args.group_by_dir,
                             encoding=args.encoding)
