@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from starlette.responses import Response
 
-from ..checking import check_batch_documents, check_document, check_length, reject_surrogates, run_cpu
+from ..checking import (check_batch_documents, check_document, check_length, reject_surrogates, run_cpu,
+                        should_inline)
 from ..deps import CheckerDep, SettingsDep
 from ..errors import ApiError
 from ..responses import FastJSONResponse
@@ -28,8 +29,9 @@ async def check(body: CheckRequest, checker: CheckerDep, settings: SettingsDep) 
     """Check `text` (or the visible text of `html`) and return the report: findings with
     offsets, counts per severity, verdict (`fail` on any serious finding), score,
     rule-set version and timing. An empty text gives an empty passing report."""
-    size = check_length(body.text, body.html, settings.max_text_chars)
-    payload = await run_cpu(size, settings, check_document, checker, body.text, body.html, body)
+    check_length(body.text, body.html, settings.max_text_chars)
+    inline = should_inline(checker, [(body.text, body.html)], settings)
+    payload = await run_cpu(inline, check_document, checker, body.text, body.html, body)
     return FastJSONResponse(payload)
 
 
@@ -51,11 +53,10 @@ async def check_batch(body: BatchRequest, checker: CheckerDep, settings: Setting
             f"{len(body.documents)} documents exceed the limit of {limit} per batch",
             [{"field": "body.documents", "message": f"at most {limit} documents", "type": "too_long"}],
         )
-    size = sum(
+    for i, doc in enumerate(body.documents):
         check_length(doc.text, doc.html, settings.max_text_chars, where=f"body.documents.{i}")
-        for i, doc in enumerate(body.documents)
-    )
-    results = await run_cpu(size, settings, check_batch_documents, checker, body)
+    inline = should_inline(checker, [(doc.text, doc.html) for doc in body.documents], settings)
+    results = await run_cpu(inline, check_batch_documents, checker, body)
     check_ms = sum(r["timing"]["check_ms"] for r in results)
     total_ms = (time.perf_counter() - began) * 1000
     return FastJSONResponse(

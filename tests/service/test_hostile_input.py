@@ -55,10 +55,12 @@ def test_lone_surrogates_in_html_character_references_are_replaced(client):
 def test_any_text_with_or_without_surrogates_never_gives_500(client, text):
     body = json.dumps({"text": text}).encode("ascii")  # surrogates escaped as \udXXX
     r = post_raw(client, "/v1/check", body)
-    lone = any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    # a high surrogate right before a low one is a pair: one character (JSON decodes it so)
+    combined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    lone = any(0xD800 <= ord(c) <= 0xDFFF for c in combined)
     assert r.status_code == (422 if lone else 200), r.text
     if not lone:
-        assert r.json()["length"] == len(text)
+        assert r.json()["length"] == len(combined)
 
 
 def test_uploaded_text_with_encoded_surrogates_is_refused(client):
@@ -108,3 +110,51 @@ def test_a_docx_longer_than_the_text_limit_is_refused(make_client):
     assert "exceeds 100 characters" in err["message"]
     exact = plain_docx("京" * 50, "津" * 49)  # 100 characters with the newline
     assert len(upload(c, "exact.docx", exact).json()["text"]) == 100
+
+
+# --- cheap texts inline, costly ones in the thread pool -------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def prose(n: int = 3000) -> str:
+    text = (ROOT / "benchmarks" / "data" / "clean" / "gov_work_report_2013.txt").read_text(encoding="utf-8")
+    text = "".join(text.split())
+    return (text * (n // len(text) + 1))[:n]
+
+
+def test_the_cost_estimate_separates_prose_from_text_dense_with_wrong_forms(client):
+    from service.checking import estimate_us
+
+    checker = client.app.state.checker
+    assert estimate_us(checker, prose(3000)) < 500
+    assert estimate_us(checker, prose(20_000)) < 2000
+    assert estimate_us(checker, "京津翼" * 300) > 2000  # 900 characters, 300 findings
+    assert estimate_us(checker, "京\u200b津\u200c翼\ufeff" * 200) > 2000  # normalized, then 200 findings
+    assert estimate_us(checker, prose(1000) + "京津翼" * 2000 + prose(1000)) > 20_000  # sampled at random
+    assert estimate_us(checker, "<p>" + prose(19_000) + "</p>", html=True) > 2000  # extraction costs
+
+
+def test_short_but_costly_texts_are_checked_in_the_thread_pool(make_client, monkeypatch):
+    import service.checking as checking
+
+    pooled = []
+    real = checking.run_in_threadpool
+
+    async def spy(fn, *args):
+        pooled.append(fn.__name__)
+        return await real(fn, *args)
+
+    monkeypatch.setattr(checking, "run_in_threadpool", spy)
+    c = make_client()
+    assert c.post("/v1/check", json={"text": prose(3000)}).status_code == 200
+    assert c.post("/v1/check/batch", json={"documents": [{"id": 1, "text": prose(3000)}]}).status_code == 200
+    assert pooled == []  # an ordinary article: inline, no hop to a thread
+    r = c.post("/v1/check", json={"text": "京津翼" * 300})
+    assert r.status_code == 200 and len(r.json()["findings"]) == 300
+    assert pooled == ["check_document"]
+    r = c.post("/v1/check/batch", json={"documents": [{"id": i, "text": "京津翼，" * 40} for i in range(5)]})
+    assert r.status_code == 200
+    assert pooled == ["check_document", "check_batch_documents"]
+    assert c.post("/v1/check", json={"text": prose(20_001)}).status_code == 200  # too long: the pool
+    assert pooled[-1] == "check_document" and len(pooled) == 3
