@@ -113,6 +113,13 @@ def expand_sources(sources: list[str]) -> list[tuple[str, str]]:
             paths = matches
         elif os.path.exists(src):
             paths = [src]
+        elif os.path.lexists(src):  # a link to nothing, or a loop
+            try:
+                os.stat(src)
+                reason = "cannot be read"
+            except OSError as exc:
+                reason = "symbolic link loop" if exc.errno == errno.ELOOP else "dangling symbolic link"
+            raise UsageError(f"{src}: {reason}")
         else:
             raise UsageError(f"{src}: no such file or directory")
         for p in paths:

@@ -80,6 +80,13 @@ def test_traps_in_the_tree_are_recorded_and_the_scan_goes_on(tree, monkeypatch):
     assert summary["totals"]["unreadable"] == 6 and summary["complete"] is True
 
 
+def test_a_symlink_loop_named_as_a_source_is_a_usage_error(tree):
+    code, _, err = run("scan", "archive/loop.txt", "--out", "o", "-q", "-j", "1")
+    assert code == 2 and "archive/loop.txt: symbolic link loop" in err
+    code, _, err = run("scan", "archive/gone.txt", "--out", "o", "-q", "-j", "1")
+    assert code == 2 and "archive/gone.txt: dangling symbolic link" in err
+
+
 def test_a_symlink_loop_does_not_stop_a_parallel_scan(tree):
     code, _, err = run("scan", "archive", "--out", "out2", "-q", "-j", "2")
     assert (code, err) == (1, "")
