@@ -79,6 +79,9 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
     except RuleError as exc:
         print(f"errcheck: dictionary error: {exc}", file=err)
         return EXIT_ERROR
+    from .cache_prune import prune_after_build
+
+    prune_after_build(checker)  # a new rule set was compiled and cached: drop the oldest
     fail_on = Severity.parse(args.fail_on)
     colour = _use_colour(out, args.color)
     status = EXIT_OK

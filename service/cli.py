@@ -46,15 +46,34 @@ def _cmd_serve(args: argparse.Namespace, out, err) -> int:
         print("errcheck: --workers must be >= 1 and --port in 0..65535", file=err)
         return 2
     # with several workers uvicorn imports the factory in each process, which reads the
-    # same ERRCHECK_* environment
-    uvicorn.run(
-        "service.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=args.log_level or settings.log_level,
-        proxy_headers=False,
-        server_header=False,
-    )
+    # same ERRCHECK_* environment. The run directory is how the workers of this server
+    # tell each other about a reload (service.reloading); one private directory per
+    # server unless ERRCHECK_RUN_DIR names one.
+    import os
+    import shutil
+    import tempfile
+
+    own_run_dir = None
+    if settings.run_dir is None:
+        own_run_dir = tempfile.mkdtemp(prefix="errcheck-run-")
+        os.environ["ERRCHECK_RUN_DIR"] = own_run_dir
+    try:
+        uvicorn.run(
+            "service.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=args.log_level or settings.log_level,
+            proxy_headers=False,
+            server_header=False,
+            # slow clients: a timeout on receiving request headers (the body's is BodyGuard's),
+            # and a cap on connections per worker (503 beyond it)
+            http="service.protocol:HeaderTimeoutProtocol",
+            limit_concurrency=settings.limit_concurrency or None,
+        )
+    finally:
+        if own_run_dir is not None:
+            os.environ.pop("ERRCHECK_RUN_DIR", None)
+            shutil.rmtree(own_run_dir, ignore_errors=True)
     return 0

@@ -16,9 +16,28 @@ ERRCHECK_MAX_BODY_BYTES        largest request body accepted, bytes (default 2 M
 ERRCHECK_MAX_TEXT_CHARS        longest text/html of one document, characters (default
                                200000) → 413
 ERRCHECK_MAX_BATCH_DOCUMENTS   most documents in one batch request (default 100) → 413
-ERRCHECK_INLINE_MAX_CHARS     requests up to this many characters are checked on the
-                               event loop, longer ones in the thread pool (default 20000;
-                               0 = always the thread pool)
+ERRCHECK_INLINE_MAX_CHARS      requests up to this many characters are checked on the
+                               event loop if they are also cheap (next), others in the
+                               thread pool (default 20000; 0 = always the thread pool)
+ERRCHECK_INLINE_MAX_MS         ... and if their estimated cost is at most this many
+                               milliseconds (default 2): an automaton scan of a 512-
+                               character random sample counts the wrong forms the filter
+                               would examine (see service.checking.estimate_us), so a short
+                               text packed with them goes to the thread pool
+ERRCHECK_HEADER_TIMEOUT        seconds a client has to send a request's headers (default
+                               10; 0 = no limit) → 408 and the connection is closed
+ERRCHECK_BODY_TIMEOUT          seconds a client has, after the headers, to send the whole
+                               request body (default 30; 0 = no limit) → 408
+ERRCHECK_LIMIT_CONCURRENCY     most connections (and requests) per worker; beyond it new
+                               requests get 503 (default 1000: under the usual limit of
+                               1024 open files; 0 = no limit)
+ERRCHECK_RUN_DIR               a directory private to one server, shared by its worker
+                               processes: a reload in one worker is signalled there to
+                               the others (``errcheck serve`` creates one and removes it
+                               on exit; set it yourself when running ``uvicorn --workers``)
+ERRCHECK_BUILD_IN_CHILD        compile a rule set missing from the cache in a child
+                               process, so its peak memory (~1 GB) does not stay in the
+                               worker (default true)
 ERRCHECK_API_KEY               when set, /v1/check* and /v1/extract need header
                                ``X-API-Key: <key>`` (401 missing, 403 wrong)
 ERRCHECK_ADMIN_TOKEN           when set, enables POST /v1/admin/reload with
@@ -69,11 +88,17 @@ class Settings(BaseSettings):
     builtin_dictionaries: bool = True
     backend: Literal["daachorse", "pyahocorasick"] = "daachorse"
     cache_dir: Path | None = None
+    run_dir: Path | None = None
+    build_in_child: bool = True
 
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_text_chars: int = Field(200_000, ge=1)
     max_batch_documents: int = Field(100, ge=1)
     inline_max_chars: int = Field(20_000, ge=0)
+    inline_max_ms: float = Field(2.0, ge=0)
+    header_timeout: float = Field(10.0, ge=0)
+    body_timeout: float = Field(30.0, ge=0)
+    limit_concurrency: int = Field(1000, ge=0)
 
     api_key: SecretStr | None = None
     admin_token: SecretStr | None = None

@@ -23,6 +23,7 @@ from .checking import build_checker
 from .config import Settings, get_settings
 from .deps import require_api_key
 from .middleware import BodyGuard
+from .reloading import ReloadSignal, ReloadSync, release_memory
 from .responses import FastJSONResponse
 from .routers import admin, check, health, rules
 
@@ -40,11 +41,15 @@ the shape `{"error": {"code": "...", "message": "...", "details": [...]}}`.
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
     app.state.ready = False
+    # read before loading: a reload signalled while this worker starts is applied after
+    app.state.reload_signal = ReloadSignal(settings.run_dir)
     checker = await run_in_threadpool(build_checker, settings)  # RuleError here stops start-up
     app.state.checker = checker
     app.state.ready = True
+    release_memory(settings)
     log.info("errcheck service ready: rule set %s, %d rules (%s)", checker.version, len(checker.rules),
              checker.load_info.get("source"))
+    del checker  # this generator lives as long as the app: it must not keep the first rule set alive
     yield
     app.state.ready = False
 
@@ -62,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checker = None
     app.state.ready = False
     app.state.reload_lock = threading.Lock()
+    app.state.reload_signal = ReloadSignal(None)
 
     errors.install(app)
     # the API key guard (and its OpenAPI security scheme) exists only when a key is set
@@ -85,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Content-Type", "Authorization", "X-API-Key"],
             max_age=600,
         )
+    # apply a reload that another worker process signalled, before the request is answered
+    app.add_middleware(ReloadSync, state=app.state, settings=settings)
     # outermost: refuse oversized and non-UTF-8 bodies before anything parses them
-    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout)
     return app

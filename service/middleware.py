@@ -2,15 +2,57 @@
 
 * a body larger than ``max_body_bytes`` is refused with 413 — at once when the
   ``Content-Length`` says so, or as soon as a chunked body goes over the limit;
+* a body that has not fully arrived ``body_timeout`` seconds after the request's headers
+  is refused with 408 and the connection closed (a client trickling its body a byte a
+  second would otherwise hold a connection forever; the headers have their own timeout,
+  see `service.protocol`);
 * a JSON body (``application/json``, ``*+json`` or no content type) that is not valid
-  UTF-8, or declares another charset, is refused with 400 (RFC 8259: JSON is UTF-8).
+  UTF-8, or declares another charset, is refused with 400 (RFC 8259: JSON is UTF-8);
+* a JSON body holding a lone UTF-16 surrogate escape (``"\\ud800"``: valid JSON syntax,
+  but no Unicode character, so no text to check nor to answer with) is refused with 422
+  ``invalid_text``. A surrogate *pair* (``"\\ud83d\\ude00"``, an emoji) is one
+  character and is accepted.
 
 The body (at most ``max_body_bytes``) is then replayed to the application.
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
+import time
+
 from .errors import error_bytes
+
+#: quick test: does the body hold any surrogate escape at all (rare: emoji escaped by
+#: clients that write ASCII-only JSON)
+_ANY_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: every escape sequence, consumed left to right, so ``\\\\ud800`` (an escaped backslash,
+#: then the letters ``ud800``) is not mistaken for an escape
+_ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+
+
+def lone_surrogate(body: bytes) -> tuple[int, str] | None:
+    """``(byte offset, escape)`` of the first unpaired surrogate escape in a JSON body,
+    else None. A high surrogate (D800–DBFF) must be followed at once by a low one
+    (DC00–DFFF), and a low one preceded by a high one."""
+    if not _ANY_SURROGATE.search(body):
+        return None
+    pending = None  # (offset, escape) of a high surrogate waiting for its low half
+    pending_end = -1
+    for m in _ESCAPE.finditer(body):
+        unit = int(m[1], 16) if m[1] else None
+        if pending is not None:
+            if m.start() == pending_end and unit is not None and 0xDC00 <= unit <= 0xDFFF:
+                pending = None
+                continue
+            return pending
+        if unit is None or not 0xD800 <= unit <= 0xDFFF:
+            continue
+        if unit >= 0xDC00:
+            return m.start(), m[0].decode("ascii")
+        pending, pending_end = (m.start(), m[0].decode("ascii")), m.end()
+    return pending
 
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
 
@@ -37,12 +79,13 @@ def _is_json(content_type: bytes | None) -> tuple[bool, str | None]:
 
 
 class BodyGuard:
-    def __init__(self, app, max_body_bytes: int) -> None:
+    def __init__(self, app, max_body_bytes: int, body_timeout: float = 0) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout  # seconds; 0 = no limit
 
-    async def _refuse(self, send, status: int, code: str, message: str) -> None:
-        body = error_bytes(code, message)
+    async def _refuse(self, send, status: int, code: str, message: str, details=()) -> None:
+        body = error_bytes(code, message, details)
         await send(
             {
                 "type": "http.response.start",
@@ -78,8 +121,18 @@ class BodyGuard:
         chunks = []
         total = 0
         more = True
+        deadline = time.monotonic() + self.body_timeout if self.body_timeout > 0 else None
         while more:
-            message = await receive()
+            if deadline is None:
+                message = await receive()
+            else:
+                try:
+                    message = await asyncio.wait_for(receive(), max(deadline - time.monotonic(), 0.001))
+                except asyncio.TimeoutError:
+                    await self._refuse(send, 408, "request_timeout",
+                                       f"the request body was not received within {self.body_timeout:g} seconds "
+                                       f"({total} bytes arrived)")
+                    return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -105,6 +158,15 @@ class BodyGuard:
                 await self._refuse(
                     send, 400, "invalid_encoding", f"request body is not valid UTF-8 (invalid byte at offset {exc.start})"
                 )
+                return
+            lone = lone_surrogate(body)
+            if lone is not None:
+                offset, escape = lone
+                message = (f"the request body holds a lone surrogate {escape} (byte offset {offset}), which is "
+                           "not a Unicode character; send valid text (a character outside the BMP as a "
+                           "surrogate pair or as UTF-8)")
+                await self._refuse(send, 422, "invalid_text", message,
+                                   [{"field": "body", "message": message, "type": "lone_surrogate"}])
                 return
 
         replayed = False

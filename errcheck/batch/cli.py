@@ -2,8 +2,10 @@
 
 Exit status of ``scan``: 0 the scan completed and no finding is at or above ``--fail-on``
 (default ``serious``); 1 it completed and at least one is; 2 usage, dictionary or store
-error (nothing scanned); 130 interrupted (resume with ``--resume``). Files or records that
-cannot be read are recorded in errors.csv and do not change the status.
+error (nothing scanned), an ``--out`` that is not a writable directory or is in use by
+another scan (see `errcheck.batch.lock`); 130 interrupted (resume with ``--resume``).
+Files or records that cannot be read are recorded in errors.csv and do not change the
+status.
 
 Heavy dependencies (dask, python-docx) are imported only when a scan needs them.
 """
@@ -89,14 +91,11 @@ def _report_options(p: argparse.ArgumentParser) -> None:
 def cmd_scan(args: argparse.Namespace, out, err) -> int:
     import datetime as _dt
 
-    from ..model import Severity
     from ..loader import fingerprint
     from ..rules import RuleError
-    from .engine import CheckerConfig, InlineEngine, LocalEngine, run
-    from .outputs import write_outputs
-    from .progress import Progress
-    from .sources import SourceOptions, UsageError, estimate_total, expand_sources, iter_items
-    from .store import Store, StoreError
+    from .engine import CheckerConfig
+    from .lock import OutDirError, lock_out_dir, unlock
+    from .sources import SourceOptions, UsageError, expand_sources
 
     if args.scheduler and args.engine != "dask":
         print("errcheck: --scheduler needs --engine dask", file=err)
@@ -119,6 +118,9 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
     except RuleError as exc:
         print(f"errcheck: dictionary error: {exc}", file=err)
         return EXIT_ERROR
+    from ..cache_prune import prune_after_build
+
+    prune_after_build(checker)  # a new rule set was compiled and cached: drop the oldest
     options = SourceOptions(id_field=args.id_field, text_field=args.text_field, group_field=args.group_field,
                             date_field=args.date_field, html=args.html, group_by_dir=args.group_by_dir,
                             encoding=args.encoding)
@@ -133,9 +135,34 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
         "as_of": as_of.isoformat() if as_of else None,
     }
     try:
+        # before anything in --out is touched: a second scan on it stops here (exit 2)
+        lock = lock_out_dir(args.out)
+    except OutDirError as exc:
+        print(f"errcheck: {exc}", file=err)
+        return EXIT_ERROR
+    try:
+        return _scan(args, out, err, checker, config, resolved, options, store_config, as_of)
+    finally:
+        unlock(lock)
+
+
+def _scan(args, out, err, checker, config, resolved, options, store_config, as_of) -> int:
+    import sqlite3
+
+    from ..model import Severity
+    from .engine import InlineEngine, LocalEngine, run
+    from .outputs import write_outputs
+    from .progress import Progress
+    from .sources import estimate_total, iter_items
+    from .store import Store, StoreError
+
+    try:
         store = Store.for_scan(args.out, store_config, resume=args.resume, force=args.force)
     except StoreError as exc:
         print(f"errcheck: {exc}", file=err)
+        return EXIT_ERROR
+    except (OSError, sqlite3.Error) as exc:
+        print(f"errcheck: --out {args.out}: cannot create the scan store: {exc}", file=err)
         return EXIT_ERROR
 
     show = not args.quiet and hasattr(err, "isatty") and err.isatty()
@@ -168,8 +195,14 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
         "documents_checked": stats.submitted, "skipped_already_done": stats.skipped,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(began)),
     })
-    summary = write_outputs(store, args.out, max_rows=args.max_rows, max_articles=args.max_articles)
-    store.close()
+    try:
+        summary = write_outputs(store, args.out, max_rows=args.max_rows, max_articles=args.max_articles)
+    except OSError as exc:
+        print(f"errcheck: --out {args.out}: cannot write the outputs: {exc.strerror or exc} (the results are "
+              f"in the store; regenerate them with: errcheck report {args.out})", file=err)
+        return EXIT_ERROR
+    finally:
+        store.close()
     sev = summary["by_severity"]
     if not args.quiet:
         t = summary["totals"]
@@ -183,16 +216,32 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
 
 
 def cmd_report(args: argparse.Namespace, out, err) -> int:
+    from .lock import OutDirError, lock_out_dir, unlock
     from .outputs import write_outputs
     from .store import Store, StoreError
 
+    if not Store.exists(args.out_dir):
+        print(f"errcheck: {args.out_dir}: no scan store here", file=err)
+        return EXIT_ERROR
+    try:
+        lock = lock_out_dir(args.out_dir, what="scan or report")
+    except OutDirError as exc:
+        print(f"errcheck: {exc}", file=err)
+        return EXIT_ERROR
     try:
         store = Store.open(args.out_dir)
+        try:
+            summary = write_outputs(store, args.out_dir, max_rows=args.max_rows, max_articles=args.max_articles)
+        finally:
+            store.close()
     except StoreError as exc:
         print(f"errcheck: {exc}", file=err)
         return EXIT_ERROR
-    summary = write_outputs(store, args.out_dir, max_rows=args.max_rows, max_articles=args.max_articles)
-    store.close()
+    except OSError as exc:
+        print(f"errcheck: {args.out_dir}: cannot write the outputs: {exc.strerror or exc}", file=err)
+        return EXIT_ERROR
+    finally:
+        unlock(lock)
     note = "" if summary["complete"] else " (the scan is not complete)"
     print(f"wrote {Path(args.out_dir) / 'report.html'}{note}", file=out)
     return EXIT_OK

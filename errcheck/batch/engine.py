@@ -54,6 +54,9 @@ _worker: dict = {}
 
 
 def _init_worker(config: CheckerConfig, encoding: str, default_as_of) -> None:
+    from .lock import release_inherited
+
+    release_inherited()  # the coordinator holds the --out lock, not its workers
     _exit_with_parent()
     checker = _worker.get("inherited")  # forked from the coordinator: already loaded
     if checker is None:

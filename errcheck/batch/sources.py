@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import errno
 import glob
 import io
 import json
@@ -112,6 +113,13 @@ def expand_sources(sources: list[str]) -> list[tuple[str, str]]:
             paths = matches
         elif os.path.exists(src):
             paths = [src]
+        elif os.path.lexists(src):  # a link to nothing, or a loop
+            try:
+                os.stat(src)
+                reason = "cannot be read"
+            except OSError as exc:
+                reason = "symbolic link loop" if exc.errno == errno.ELOOP else "dangling symbolic link"
+            raise UsageError(f"{src}: {reason}")
         else:
             raise UsageError(f"{src}: no such file or directory")
         for p in paths:
@@ -127,21 +135,54 @@ def expand_sources(sources: list[str]) -> list[tuple[str, str]]:
     return resolved
 
 
-def _walk(root: str, exclude: set[str]) -> Iterator[str]:
-    """Files under ``root`` in sorted order, skipping hidden entries and ``exclude``."""
+def _walk(root: str, exclude: set[str], top: str | None = None) -> Iterator[str | SourceError]:
+    """Files under ``root`` in sorted order, skipping hidden entries and ``exclude``.
+
+    Every file-system step that fails (a directory that cannot be listed, a symbolic link
+    loop, a dangling link, an entry that cannot be stat'ed) yields a `SourceError` naming
+    the path and the reason instead of stopping the walk. Symbolic links to directories
+    are not followed (no loop can form); links to files are."""
+    top = root if top is None else top
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield _fs_error(root, top, "cannot list directory", exc)
         return
     for entry in entries:
         if entry.name.startswith((".", "~$")):
             continue
-        if os.path.realpath(entry.path) in exclude:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, exclude)
-        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in DOCUMENT_KINDS:
-            yield entry.path
+        try:
+            if os.path.realpath(entry.path) in exclude:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, exclude, top)
+                continue
+            if os.path.splitext(entry.name)[1].lower() not in DOCUMENT_KINDS:
+                continue
+            if entry.is_file():
+                yield entry.path
+            elif entry.is_symlink():  # is_file() is False for a dangling link
+                os.stat(entry.path)  # raises the reason (ENOENT, ELOOP ...)
+                if not os.path.isdir(entry.path):
+                    yield _fs_error(entry.path, top, "not a regular file", None)
+            else:
+                yield _fs_error(entry.path, top, "not a regular file", None)
+        except OSError as exc:
+            yield _fs_error(entry.path, top, "cannot read", exc)
+
+
+def _fs_error(path: str, top: str, what: str, exc: OSError | None) -> SourceError:
+    shown = _display(path)
+    doc_id = Path(os.path.relpath(path, top)).as_posix() if path != top else shown
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ELOOP:
+            reason = "symbolic link loop"
+        elif exc.errno == errno.ENOENT and os.path.islink(path):
+            reason = "dangling symbolic link"
+        what = f"{what}: {reason}"
+    return SourceError(shown, doc_id, shown, what)
 
 
 def _display(path: str) -> str:
@@ -202,7 +243,15 @@ def _jsonl_items(path: str, opts: SourceOptions) -> Iterator[Task | SourceError]
         yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}")
         return
     with fh:
-        for lineno, raw in enumerate(fh, 1):
+        lines = enumerate(fh, 1)
+        while True:
+            try:
+                lineno, raw = next(lines)
+            except StopIteration:
+                return
+            except OSError as exc:
+                yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
+                return
             if not raw.strip():
                 continue
             location = f"{shown}:{lineno}"
@@ -243,6 +292,8 @@ def _csv_items(path: str, opts: SourceOptions) -> Iterator[Task | SourceError]:
                     yield SourceError(location, location, shown, f"line {reader.line_num}: invalid CSV: {exc}")
                     continue
                 yield _record_task(row, shown, f"{shown}:{reader.line_num}", opts)
+        except OSError as exc:
+            yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
         except UnicodeDecodeError as exc:
             location = f"{shown}:{reader.line_num + 1}"
             yield SourceError(location, location, shown,
@@ -255,6 +306,9 @@ def iter_items(sources: list[tuple[str, str]], opts: SourceOptions, exclude=()) 
     for kind, path in sources:
         if kind == "dir":
             for f in _walk(path, excluded):
+                if isinstance(f, SourceError):
+                    yield f
+                    continue
                 rel = Path(os.path.relpath(f, path)).as_posix()
                 group = rel.split("/", 1)[0] if opts.group_by_dir and "/" in rel else ""
                 yield _file_task(f, rel, group)
@@ -271,7 +325,7 @@ def estimate_total(sources: list[tuple[str, str]], exclude=()) -> int:
     total = 0
     for kind, path in sources:
         if kind == "dir":
-            total += sum(1 for _ in _walk(path, excluded))
+            total += sum(1 for f in _walk(path, excluded) if not isinstance(f, SourceError))
         elif kind == "records":
             try:
                 with open(path, "rb") as fh:
@@ -304,28 +358,14 @@ def decode(data: bytes, encoding: str) -> str:
 
 
 def _docx_paragraphs(data: bytes) -> list[str]:
-    import docx  # python-docx: only needed for .docx files
-    from docx.table import Table
+    """Through the zip-bomb guard (`errcheck.docx_safety`): a .docx that inflates past its
+    limits is recorded in errors.csv with the reason, like any unreadable file."""
+    from ..docx_safety import DocxRejected, docx_paragraphs
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors ...
-        raise DocumentError(f"not a readable .docx file: {type(exc).__name__}: {exc}") from None
-    paragraphs: list[str] = []
-
-    def table(t: Table) -> None:
-        seen = set()
-        for row in t.rows:
-            for cell in row.cells:
-                if id(cell._tc) in seen:  # a merged cell appears once per spanned column
-                    continue
-                seen.add(id(cell._tc))
-                for item in cell.iter_inner_content():
-                    table(item) if isinstance(item, Table) else paragraphs.append(item.text)
-
-    for item in document.iter_inner_content():
-        table(item) if isinstance(item, Table) else paragraphs.append(item.text)
-    return paragraphs
+        return docx_paragraphs(data)
+    except DocxRejected as exc:
+        raise DocumentError(str(exc)) from None
 
 
 def load(task: Task, encoding: str = "utf-8") -> Document:

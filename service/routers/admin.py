@@ -11,6 +11,7 @@ from starlette.responses import Response
 from errcheck import RuleError
 
 from ..checking import build_checker
+from ..reloading import prune_cache_after, release_memory, swap
 from ..deps import SettingsDep, require_admin
 from ..errors import ApiError
 from ..responses import FastJSONResponse
@@ -29,12 +30,12 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
 def reload(request: Request, settings: SettingsDep, _: Annotated[None, Depends(require_admin)]) -> Response:
     """Build a new rule set from the dictionaries on disk (shipped + ERRCHECK_DICTIONARIES)
     and, if it is valid, put it in force with one assignment: requests in flight finish
-    on the old one, later ones use the new one. An invalid dictionary is refused (422)
+    on the old one, later ones use the new one. With several worker processes, every
+    worker reloads before it answers its next request. An invalid dictionary is refused (422)
     with its `path:line: reason` and the old rule set keeps serving. Needs
     `Authorization: Bearer $ERRCHECK_ADMIN_TOKEN`; 404 when no token is configured."""
     state = request.app.state
     with state.reload_lock:  # one reload at a time; checks go on meanwhile
-        old = state.checker
         try:
             new = build_checker(settings)
         except RuleError as exc:
@@ -46,9 +47,12 @@ def reload(request: Request, settings: SettingsDep, _: Annotated[None, Depends(r
                 [{"field": f"{exc.path}:{exc.line}" if exc.line else exc.path, "message": exc.reason,
                   "type": "dictionary"}],
             ) from None
-        state.checker = new  # the atomic swap
-        state.ready = True
-    previous = old.version if old is not None else ""
+        old = swap(state, new)  # the atomic swap
+        state.reload_signal.publish(new.version)  # every other worker reloads before its next request
+        previous = old.version if old is not None else ""
+        del old  # requests still running on it keep it until they finish
+        release_memory(settings)
+    prune_cache_after(new, settings)
     log.info("rule set reloaded: %s -> %s", previous, new.version)
     return FastJSONResponse(
         {

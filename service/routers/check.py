@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import PurePath
 from typing import Annotated
@@ -10,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from starlette.responses import Response
 
-from ..checking import check_batch_documents, check_document, check_length, run_cpu
+from ..checking import (check_batch_documents, check_document, check_length, reject_surrogates, run_cpu,
+                        should_inline)
 from ..deps import CheckerDep, SettingsDep
 from ..errors import ApiError
 from ..responses import FastJSONResponse
@@ -29,8 +29,9 @@ async def check(body: CheckRequest, checker: CheckerDep, settings: SettingsDep) 
     """Check `text` (or the visible text of `html`) and return the report: findings with
     offsets, counts per severity, verdict (`fail` on any serious finding), score,
     rule-set version and timing. An empty text gives an empty passing report."""
-    size = check_length(body.text, body.html, settings.max_text_chars)
-    payload = await run_cpu(size, settings, check_document, checker, body.text, body.html, body)
+    check_length(body.text, body.html, settings.max_text_chars)
+    inline = should_inline(checker, [(body.text, body.html)], settings)
+    payload = await run_cpu(inline, check_document, checker, body.text, body.html, body)
     return FastJSONResponse(payload)
 
 
@@ -52,11 +53,10 @@ async def check_batch(body: BatchRequest, checker: CheckerDep, settings: Setting
             f"{len(body.documents)} documents exceed the limit of {limit} per batch",
             [{"field": "body.documents", "message": f"at most {limit} documents", "type": "too_long"}],
         )
-    size = sum(
+    for i, doc in enumerate(body.documents):
         check_length(doc.text, doc.html, settings.max_text_chars, where=f"body.documents.{i}")
-        for i, doc in enumerate(body.documents)
-    )
-    results = await run_cpu(size, settings, check_batch_documents, checker, body)
+    inline = should_inline(checker, [(doc.text, doc.html) for doc in body.documents], settings)
+    results = await run_cpu(inline, check_batch_documents, checker, body)
     check_ms = sum(r["timing"]["check_ms"] for r in results)
     total_ms = (time.perf_counter() - began) * 1000
     return FastJSONResponse(
@@ -80,20 +80,26 @@ def _decode_utf8(data: bytes, name: str) -> str:
                        f"{name} is not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8") from None
 
 
-def _docx_text(data: bytes, name: str) -> str:
+def _docx_text(data: bytes, name: str, max_chars: int) -> str:
+    """The text of an uploaded .docx, through the zip-bomb guard (`errcheck.docx_safety`):
+    413 when it inflates past a limit or its text is longer than ``max_chars``, 400 when
+    it is not a readable .docx."""
     try:
-        import docx  # python-docx
+        from errcheck.docx_safety import DocxLimits, DocxRejected, docx_lines
+    except ImportError:  # pragma: no cover
+        raise ApiError(415, "unsupported_media_type", "reading .docx files needs python-docx on the server") from None
+    try:
+        import docx  # noqa: F401  (python-docx)
     except ImportError:
         raise ApiError(415, "unsupported_media_type", "reading .docx files needs python-docx on the server") from None
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # python-docx raises several kinds for a damaged or foreign file
-        raise ApiError(400, "invalid_document", f"{name} is not a readable .docx file") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
+        return "\n".join(docx_lines(data, DocxLimits(max_chars=max_chars)))
+    except DocxRejected as exc:
+        if exc.too_large:
+            raise ApiError(413, "document_too_large", f"{name}: {exc}",
+                           [{"field": "body.file", "message": str(exc), "type": "too_large"}]) from None
+        raise ApiError(400, "invalid_document", f"{name} is not a readable .docx file ({exc})",
+                       [{"field": "body.file", "message": str(exc), "type": "invalid_document"}]) from None
 
 
 @router.post(
@@ -113,7 +119,7 @@ def extract(file: Annotated[UploadFile, File(description="A .txt, .html/.htm or 
                        [{"field": "body.file", "message": "unsupported file type", "type": "file_type"}])
     data = file.file.read()
     if kind == "docx":
-        text = _docx_text(data, name)
+        text = _docx_text(data, name, settings.max_text_chars)
     else:
         text = _decode_utf8(data, name)
         if kind == "html":
@@ -123,4 +129,5 @@ def extract(file: Annotated[UploadFile, File(description="A .txt, .html/.htm or 
     if len(text) > settings.max_text_chars:
         raise ApiError(413, "text_too_long",
                        f"{name}: {len(text)} characters exceed the limit of {settings.max_text_chars}")
+    reject_surrogates(text, "body.file")
     return FastJSONResponse({"filename": name, "format": kind, "text": text})

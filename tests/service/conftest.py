@@ -17,6 +17,10 @@ def cache_dir(tmp_path_factory):
 def make_settings(cache_dir):
     def make(**overrides) -> Settings:
         overrides.setdefault("cache_dir", cache_dir)
+        # cold builds in the test process itself, with its warm tables: much faster for
+        # tests that reload changed dictionaries (the child-process build has its own
+        # tests in test_reload_workers.py)
+        overrides.setdefault("build_in_child", False)
         return Settings(_env_file=None, **overrides)
 
     return make

@@ -63,6 +63,7 @@ def test_serve_is_registered_and_passes_settings_to_uvicorn(monkeypatch):
     assert calls == [("service.main:create_app", {
         "factory": True, "host": "127.0.0.1", "port": 8111, "workers": 2, "log_level": "info",
         "proxy_headers": False, "server_header": False,
+        "http": "service.protocol:HeaderTimeoutProtocol", "limit_concurrency": 1000,
     })]
 
 
