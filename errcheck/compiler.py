@@ -178,6 +178,19 @@ def _shared_tuples(targets: list[list[tuple]]) -> tuple[tuple, ...]:
     return tuple(share(tuple(map(share, t))) for t in targets)
 
 
+def clear_build_caches() -> None:
+    """Drop the module-level tables that only building a rule set uses (character and
+    word frequencies, reading indexes, the families' own): a serving process calls this
+    after a cold build or a reload to give the memory back; the next build refills them."""
+    from .services import confusables
+
+    for fn in (confusables.jieba_frequencies, confusables.character_frequencies, confusables.common_characters,
+               confusables._readings, confusables._by_syllable):
+        fn.cache_clear()
+    for family in FAMILIES:
+        family.clear_caches()
+
+
 # --------------------------------------------------------------------------- cache key
 
 

@@ -104,16 +104,17 @@ def estimate_us(checker: Checker, text: str, html: bool = False) -> float:
     return n * per_char + scale * (matches * COST_US_PER_MATCH + folds * COST_US_PER_FOLD + hits * COST_US_PER_HIT)
 
 
-def should_inline(checker: Checker, documents, settings) -> bool:
+def should_inline(checker: Checker, documents, settings, options=None) -> bool:
     """Whether to check ``documents`` (``(text, html)`` pairs) on the event loop: only
     when they are short (at most ``ERRCHECK_INLINE_MAX_CHARS`` together) AND cheap (at
     most ``ERRCHECK_INLINE_MAX_MS`` by `estimate_us`). A 3,000-character article takes
     well under a millisecond, less than the hop to a worker thread costs; a short text
     packed with wrong forms can take hundreds of milliseconds and goes to the thread
-    pool, so that it never stalls the other requests of the worker."""
+    pool, so that it never stalls the other requests of the worker. Thorough mode
+    (``options.mode``) always goes to the thread pool."""
     budget_us = settings.inline_max_ms * 1000
-    if settings.inline_max_chars <= 0 or budget_us <= 0:
-        return False
+    if settings.inline_max_chars <= 0 or budget_us <= 0 or getattr(options, "mode", None) == "thorough":
+        return False  # thorough mode runs the language model: ~6 µs a character
     total_chars, total_us = 0, 0.0
     for text, html in documents:
         value = text if text is not None else (html or "")
@@ -147,6 +148,7 @@ def check_document(checker: Checker, text: str | None, html: str | None, options
         as_of=options.as_of,
         categories=options.categories,
         min_severity=options.min_severity,
+        mode=options.mode,
     )
     t1 = time.perf_counter()
     return report_payload(report, html=extracted, check_ms=(t1 - t0) * 1000, total_ms=(time.perf_counter() - began) * 1000)

@@ -129,15 +129,9 @@ def load_checker(settings, isolate_cold_build: bool = True) -> Checker:
 
 def _compile_time_caches():
     """Module-level tables that only a build uses (filled by an in-worker cold build)."""
-    from errcheck import compiler, confusables
+    from errcheck import compiler
 
-    for name in ("jieba_frequencies", "character_frequencies", "common_characters", "_readings", "_by_syllable"):
-        fn = getattr(confusables, name, None)
-        if hasattr(fn, "cache_clear"):
-            yield fn.cache_clear
-    candidates = getattr(compiler, "_CANDIDATES", None)
-    if isinstance(candidates, dict):
-        yield candidates.clear
+    yield compiler.clear_build_caches
 
 
 _libc = None

@@ -39,6 +39,9 @@ class CheckOptions(BaseModel):
     as_of: _dt.date | None = Field(
         None, description="Judge dated rules as of this day (YYYY-MM-DD), e.g. an article's publication date."
     )
+    mode: Literal["fast", "thorough"] | None = Field(
+        None, description="fast (default): dictionary rules, the language model only for candidates that need "
+                          "context; thorough: the language model also looks for typos no rule names (slower).")
 
 
 def _one_of_text_html(model):

@@ -176,6 +176,10 @@ class Family:
         of the next)."""
         return not (cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, compiled.rare_words))
 
+    def clear_caches(self) -> None:
+        """Drop module-level tables that only a build uses (a serving process calls
+        `errcheck.compiler.clear_build_caches` after a rebuild to give memory back)."""
+
     def rules_of(self, rules: Sequence[Rule]) -> list[Rule]:
         return [r for r in rules if r.family == self.name]
 

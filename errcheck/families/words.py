@@ -191,6 +191,9 @@ class Words(Family):
         kind = "shape" if packed & 1 else "homophone"
         return [Candidate(start, end, Target(rule, (forms[word],), kind, True))]
 
+    def clear_caches(self) -> None:
+        _CANDIDATES.clear()
+
     def keep(self, cand: Candidate, text: str, compiled) -> bool:
         # a variant is a guess about an everyday word: any dictionary word at all that
         # straddles it (服务体系 around 务体) explains the text better

@@ -30,7 +30,7 @@ async def check(body: CheckRequest, checker: CheckerDep, settings: SettingsDep) 
     offsets, counts per severity, verdict (`fail` on any serious finding), score,
     rule-set version and timing. An empty text gives an empty passing report."""
     check_length(body.text, body.html, settings.max_text_chars)
-    inline = should_inline(checker, [(body.text, body.html)], settings)
+    inline = should_inline(checker, [(body.text, body.html)], settings, body)
     payload = await run_cpu(inline, check_document, checker, body.text, body.html, body)
     return FastJSONResponse(payload)
 
@@ -55,7 +55,7 @@ async def check_batch(body: BatchRequest, checker: CheckerDep, settings: Setting
         )
     for i, doc in enumerate(body.documents):
         check_length(doc.text, doc.html, settings.max_text_chars, where=f"body.documents.{i}")
-    inline = should_inline(checker, [(doc.text, doc.html) for doc in body.documents], settings)
+    inline = should_inline(checker, [(doc.text, doc.html) for doc in body.documents], settings, body)
     results = await run_cpu(inline, check_batch_documents, checker, body)
     check_ms = sum(r["timing"]["check_ms"] for r in results)
     total_ms = (time.perf_counter() - began) * 1000

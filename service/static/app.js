@@ -37,6 +37,8 @@
     const body = { text: text };
     const minSeverity = $("min-severity").value;
     if (minSeverity) body.min_severity = minSeverity;
+    const mode = $("mode").value;
+    if (mode && mode !== "fast") body.mode = mode;
     setStatus("正在检查……");
     $("check").disabled = true;
     try {

@@ -36,6 +36,16 @@ def test_check_text_reports_exact_spans(client):
     assert "text" not in body
 
 
+def test_check_mode_thorough_and_a_bad_mode(client):
+    text = "全县人民正在过上辛福生活。"
+    assert client.post("/v1/check", json={"text": text}).json()["findings"] == []
+    body = client.post("/v1/check", json={"text": text, "mode": "thorough"}).json()
+    assert spans(body) == [("辛", 8, 9, "LM0001", "幸")] and body["findings"][0]["kind"] == "context"
+    batch = client.post("/v1/check/batch", json={"mode": "thorough", "documents": [{"id": "a", "text": text}]})
+    assert spans(batch.json()["results"][0]) == [("辛", 8, 9, "LM0001", "幸")]
+    assert_error(client.post("/v1/check", json={"text": text, "mode": "slow"}), 422, "validation_error")
+
+
 def test_check_counts_code_points_beyond_the_bmp(client):
     text = "𠀀😀京津翼"  # two astral characters first: offsets are code points, not UTF-16 units
     f = client.post("/v1/check", json={"text": text}).json()["findings"][0]

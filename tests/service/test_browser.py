@@ -104,3 +104,16 @@ def test_errors_are_shown(page):
     page.wait_for_function("document.getElementById('status').classList.contains('error')")
     assert "文本过长" in page.inner_text("#status")
     page.unroute("**/v1/check")
+
+
+def test_thorough_mode_from_the_page(page):
+    page.goto("/")
+    page.fill("#draft", "全县人民正在过上辛福生活。")
+    page.click("#check")
+    page.wait_for_function("document.getElementById('verdict').textContent.length > 0")
+    assert page.locator("#highlighted mark").count() == 0  # fast mode: no rule names 辛福
+    page.select_option("#mode", "thorough")
+    page.click("#check")
+    page.wait_for_selector("#highlighted mark")
+    assert page.locator("#highlighted mark").all_inner_texts() == ["辛"]
+    assert "LM0001" in page.locator("#findings li").nth(0).inner_text()
