@@ -71,6 +71,8 @@ def add_commands(subparsers) -> None:
     rules.add_argument("--category", action="append", choices=CATEGORIES)
     rules.add_argument("--as-of", metavar="YYYY-MM-DD", help="date for documents without a --date-field value")
     rules.add_argument("--backend", choices=["daachorse", "pyahocorasick"], default="daachorse")
+    rules.add_argument("--mode", choices=["fast", "thorough"], default="fast",
+                       help="thorough: a language model also looks for typos no rule names (slower)")
     rules.add_argument("--fail-on", choices=[s.label for s in Severity], default="serious",
                        help="exit 1 when a finding at or above this severity exists (default: serious)")
     _report_options(scan)
@@ -111,6 +113,7 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
         backend=args.backend,
         categories=tuple(args.category) if args.category else None,
         min_severity=args.min_severity,
+        mode=args.mode,
     )
     checker = config.build()
     try:
@@ -132,6 +135,7 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
         "dictionaries": fingerprint(checker.paths)[:16],
         "categories": sorted(config.categories) if config.categories else None,
         "min_severity": config.min_severity,
+        "mode": config.mode,
         "as_of": as_of.isoformat() if as_of else None,
     }
     try:

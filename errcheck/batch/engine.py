@@ -40,12 +40,13 @@ class CheckerConfig:
     backend: str = "daachorse"
     categories: tuple[str, ...] | None = None
     min_severity: str | None = None
+    mode: str = "fast"
 
     def build(self):
         from ..checker import Checker
 
         return Checker(list(self.dictionaries), backend=self.backend, categories=self.categories,
-                       min_severity=self.min_severity)
+                       min_severity=self.min_severity, mode=self.mode)
 
 
 # --- local engines ---------------------------------------------------------------------

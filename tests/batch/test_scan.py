@@ -233,3 +233,14 @@ def test_glob_sources_and_summary_line(workdir):
                    "2 documents fail → og/report.html\n")
     docs = (workdir / "og" / "documents.csv").read_text(encoding="utf-8").splitlines()
     assert [line.split(",")[0] for line in docs[1:]] == ["archive/site-a/news/a3.html", "archive/site-b/b1.htm"]
+
+
+def test_scan_in_thorough_mode_and_resume_keeps_the_mode(workdir):
+    Path("draft.txt").write_text("全县人民正在过上辛福生活。\n", encoding="utf-8")
+    assert run("scan", "draft.txt", "--out", "fast", "-q", "-j", "1")[0] == 0
+    assert (Path("fast") / "findings.jsonl").read_text(encoding="utf-8") == ""
+    code, _, _ = run("scan", "draft.txt", "--out", "deep", "-q", "-j", "1", "--mode", "thorough", "--fail-on", "error")
+    recs = [json.loads(line) for line in (Path("deep") / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert code == 1 and [(r["text"], r["code"]) for r in recs] == [("辛", "LM0001")]
+    code, _, err = run("scan", "draft.txt", "--out", "deep", "-q", "--resume")  # fast mode now: refused
+    assert code == 2 and "different settings (mode)" in err
