@@ -70,20 +70,15 @@ SAMPLE_CHARS = 512
 
 def _count_matches(checker: Checker, sample: str) -> tuple[int, int, int]:
     """(matches, characters to normalize, matches that the filter examines) in
-    ``sample``, from one scan of the compiled automaton. Should the compiled layout
-    change, every match counts as examined (conservative)."""
+    ``sample``, from one scan of the compiled automaton."""
     compiled = checker.load()
-    matches = compiled.matcher.find_all(sample)
-    targets = getattr(compiled, "targets", None)
-    word_base = getattr(compiled, "word_base", None)
-    fold_marks = getattr(compiled, "fold_marks", 0) or 0
-    if targets is None or word_base is None:
-        return len(matches), 0, len(matches)
     try:
-        folds = sum(1 for m in matches if m[2] < fold_marks)
-        hits = sum(1 for m in matches if m[2] >= word_base or targets[m[2]])
-    except (IndexError, TypeError):
-        return len(matches), 0, len(matches)
+        matches = compiled.matcher.find_all(sample)
+    except UnicodeEncodeError:  # a lone surrogate: the check replaces it, so can the estimate
+        return 0, 0, len(sample)
+    targets, base, fold_marks = compiled.targets, compiled.compact_base, compiled.fold_marks
+    folds = sum(1 for m in matches if m[2] < fold_marks)
+    hits = sum(1 for m in matches if m[2] >= base or targets[m[2]])
     return len(matches), folds, hits
 
 
