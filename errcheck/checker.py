@@ -141,7 +141,7 @@ class Checker:
             normalized = Normalized(text, text)
         if original is not text:
             normalized = replace(normalized, original=original)
-        candidates = select(compiled, normalized.text, matches, selection) if matches else []
+        candidates = select(compiled, normalized.text, matches, selection)
         return build_report(normalized, candidates, compiled.version[:12])
 
 

@@ -1,0 +1,407 @@
+"""Pattern rules (``patterns:``): errors that are not a fixed string but a string in a
+context — 截止 right before a time (截止今年6月 → 截至), 带 before 口罩, a document number
+in square brackets (国发[2019]5号), a 顿号 between two titles (《A》、《B》).
+
+An entry is a Python regular expression with a named group ``wrong``: the part of the
+match that is wrong, and the only part a fix replaces. ``right`` holds suggestion
+templates, which may use the match's groups (``\\g<year>``). Look-around gives the
+context (``截止(?=今年|去年|目前|\\d{4}年)``).
+
+**Anchors.** Every pattern is anchored by literal strings of which every match contains
+at least one (``anchors``, or derived from the regex: its longest required literal, or a
+small set of alternatives such as ``[［[]`` → ``[``, ``［``). The anchors go into the one
+automaton as targets of the rule, so a text without any anchor costs nothing; the
+per-candidate check (`Patterns.refine`) runs the regex only over a window of ``window``
+characters (default 16) on each side of the anchor hit, and keeps the first match that
+contains the hit: the finding is moved to the match's ``wrong`` group and its
+suggestions are expanded from the match. A pattern from which no anchor can be derived is
+refused by the loader with its file and line, so the cost stays linear in the text.
+
+**Document checks.** A few norms need the whole text: an entry with ``check:`` instead of
+``pattern:`` names one of the built-in whole-text checks below, with its data in the
+entry; the filter calls `Patterns.check_document` only on texts that contain one of the
+family's guard characters (``document_guard``: one regex search).
+
+* ``unpaired``: paired marks (``pairs``, e.g. ``“”``, ``《》``) left unclosed or closed
+  without an opening one within a paragraph. An opening quote left open at the end of a
+  paragraph is right when the next paragraph starts with the same mark (a quotation of
+  several paragraphs, GB/T 15834-2011 引号).
+* ``minority``: a ``pattern`` (with ``wrong`` group) whose matches are reported only when
+  the text mostly uses the ``right`` form: a stray half-width comma in a text typed with
+  full-width ones. A text consistently written one way (a publisher's normalisation, an
+  English passage) is left alone.
+
+Every regex is compiled once at load time and pickled with the compiled rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..normalize import fold
+from ..rules import COMMON_KEYS, DATE_KEYS, Rule, RuleError, common_fields, open_entry, string_list
+from .base import Candidate, Family, Target, common_properties, common_schema
+
+try:  # Python ≥ 3.11
+    from re import _constants as _sre_c, _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+KEYS = COMMON_KEYS | DATE_KEYS | {"pattern", "right", "anchors", "window", "check", "pairs", "majority"}
+REQUIRED = ("code", "category", "severity", "message", "examples")
+DEFAULT_WINDOW = 16
+MAX_WINDOW = 64
+#: the whole-text checks an entry may name with ``check:``
+CHECKS = ("unpaired", "minority")
+#: single characters too common to anchor a pattern on (every sentence has them)
+_TOO_COMMON = set("，。、的了是在和一") | {chr(c) for c in range(0x21, 0x7F) if chr(c).isalnum()} | set(" \t\n")
+#: the characters a whole-text check may be about: a text without any skips them all
+GUARD = "“”‘’《》（）〈〉【】〔〕[],;:?!"
+#: a group reference in a suggestion template
+_GROUP_REF = re.compile(r"\\(?:g<[^>]+>|\d)")
+#: the largest character class turned into single-character anchors
+_MAX_CLASS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PatternParams:
+    regex: re.Pattern
+    anchors: tuple[str, ...] = ()
+    window: int = DEFAULT_WINDOW
+    #: suggestion templates (``Match.expand``)
+    templates: tuple[str, ...] = ()
+    #: the whole-text check (``CHECKS``), or "" for an anchored pattern
+    check: str = ""
+    #: ``unpaired``: opening+closing mark pairs
+    pairs: tuple[str, ...] = ()
+    #: ``minority``: the characters whose count in the text must exceed that of the
+    #: wrong forms for the matches to be reported
+    majority: str = ""
+
+
+# --------------------------------------------------------------------------- anchors
+
+
+def derive_anchors(regex: str, flags: int = 0) -> tuple[str, ...]:
+    """Literal strings of which every match of ``regex`` contains at least one (the best
+    such set: longest shortest string, then fewest strings), or ``()`` if there is none.
+    Look-around is context, not part of the match, and gives no anchor."""
+    parsed = _sre_parse.parse(regex, flags)
+    found = _required(list(parsed))
+    return tuple(sorted(found)) if found else ()
+
+
+def _score(s: set[str]) -> tuple:
+    return (min(len(a) for a in s), -len(s))
+
+
+def _required(items: list) -> set[str] | None:
+    options: list[set[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            options.append({"".join(run)})
+            run.clear()
+
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            run.append(chr(av))
+            continue
+        if op is _sre_c.SUBPATTERN:
+            body = list(av[-1])
+            if body and all(o is _sre_c.LITERAL for o, _ in body):
+                run.extend(chr(a) for _, a in body)
+                continue
+            close()
+            inner = _required(body)
+            if inner:
+                options.append(inner)
+            continue
+        close()
+        if op is _sre_c.BRANCH:
+            alts = [_required(list(alt)) for alt in av[1]]
+            if all(alts):
+                options.append(set().union(*alts))
+        elif op is _sre_c.IN:
+            if len(av) <= _MAX_CLASS and all(o is _sre_c.LITERAL for o, _ in av):
+                options.append({chr(a) for _, a in av})
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, body = av
+            if lo >= 1:
+                inner = _required(list(body))
+                if inner:
+                    options.append(inner)
+        # look-around, anchors (^ $ \b), ANY, classes with ranges: no literal
+    close()
+    return max(options, key=_score) if options else None
+
+
+# --------------------------------------------------------------------------- the family
+
+
+class Patterns(Family):
+    name = "patterns"
+    file_key = "patterns"
+    keys = KEYS
+    default_keys = frozenset({"window"})
+    kind_labels = {"pattern": "上下文规则"}
+    summary = "context-dependent wording, punctuation and format norms as anchored regular expressions"
+    schema = common_schema(
+        {
+            **common_properties(bad_required=True),
+            "pattern": {"type": "string", "description": "Python regular expression with a named group 'wrong' "
+                                                         "(the part a fix replaces); look-around for context"},
+            "right": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string", "minLength": 1}}],
+                      "description": "suggestion templates for the 'wrong' group; may use groups: \\g<name>"},
+            "anchors": {"type": "array", "items": {"type": "string", "minLength": 1},
+                        "description": "literal strings every match contains (default: derived from the pattern)"},
+            "window": {"type": "integer", "minimum": 1, "maximum": MAX_WINDOW,
+                       "description": "characters on each side of an anchor the pattern may look at (default 16)"},
+            "check": {"enum": list(CHECKS), "description": "a whole-text check instead of an anchored pattern"},
+            "pairs": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 2},
+                      "description": "check 'unpaired': opening and closing marks"},
+            "majority": {"type": "string", "description": "check 'minority': the right forms the text must mostly use"},
+        },
+        ("code", "examples"),
+        description="pattern rules: a regular expression with context, anchored by literals",
+    )
+    default_schema = {"window": {"type": "integer", "minimum": 1, "maximum": MAX_WINDOW}}
+    #: a whole-text check runs only on texts with one of these (its marks must be among them)
+    document_guard = GUARD
+
+    def __init__(self) -> None:
+        #: id(compiled.rules) -> (that tuple, its document rules)
+        self._documents: dict[int, tuple] = {}
+
+    # ----------------------------------------------------------------- schema → rules
+
+    def load(self, value, defaults: dict, path: Path) -> list[Rule]:
+        if not isinstance(value, list) or not value:
+            raise RuleError(path, None, "'patterns' must be a non-empty list")
+        rules = []
+        for raw in value:
+            if not isinstance(raw, dict):
+                raise RuleError(path, None, f"each pattern must be a mapping, got {type(raw).__name__}")
+            rules.append(self._build(raw, defaults, path))
+        return rules
+
+    def _build(self, raw: dict, defaults: dict, path: Path) -> Rule:
+        line, entry = open_entry(raw, defaults, path, KEYS, REQUIRED, "pattern")
+        try:
+            common = common_fields(entry)
+            templates = string_list(entry.get("right") or [], "right")
+            check = entry.get("check") or ""
+            if check and check not in CHECKS:
+                raise ValueError(f"unknown check {check!r} (expected one of: {', '.join(CHECKS)})")
+            source = entry.get("pattern")
+            if not check and not source:
+                raise ValueError("needs a 'pattern' (or a whole-text 'check')")
+            regex = _compile(source) if source else re.compile("(?P<wrong>(?!))")
+            window = entry.get("window", DEFAULT_WINDOW)
+            if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= MAX_WINDOW:
+                raise ValueError(f"window must be an integer from 1 to {MAX_WINDOW}")
+            anchors: tuple[str, ...] = ()
+            pairs = string_list(entry.get("pairs") or [], "pairs")
+            majority = str(entry.get("majority") or "")
+            if check == "unpaired":
+                if not pairs or any(len(p) != 2 for p in pairs):
+                    raise ValueError("check 'unpaired' needs 'pairs': two-character strings (opening, closing)")
+                if source:
+                    raise ValueError("check 'unpaired' takes no 'pattern'")
+                if set("".join(pairs)) - set(GUARD):
+                    raise ValueError(f"check 'unpaired' supports the marks {GUARD!r} only")
+            elif check == "minority":
+                if not majority:
+                    raise ValueError("check 'minority' needs 'majority': the characters the text mostly uses")
+                keys = derive_anchors(source)
+                if not keys or any(len(k) != 1 or k not in GUARD for k in keys):
+                    raise ValueError(f"check 'minority': every match must contain one of the marks {GUARD!r}")
+            else:
+                if "anchors" in entry:
+                    anchors = tuple(fold(a) for a in string_list(entry["anchors"], "anchors"))
+                else:
+                    anchors = derive_anchors(source)
+                    if not anchors:
+                        raise ValueError(f"pattern {source!r} cannot be anchored: no literal that every match "
+                                         "contains; add one (or give 'anchors')")
+                common_anchor = [a for a in anchors if len(a) == 1 and a in _TOO_COMMON]
+                if common_anchor:
+                    raise ValueError(f"anchor {common_anchor[0]!r} is too common to anchor a pattern on; make the "
+                                     "pattern's literal longer")
+            params = PatternParams(regex=regex, anchors=anchors, window=window, templates=templates, check=check,
+                                   pairs=pairs, majority=majority)
+            static = tuple(t for t in templates if not _GROUP_REF.search(t))
+            right = static if len(static) == len(templates) else ()
+            if set(right) & {""}:
+                raise ValueError("right contains an empty suggestion")
+            if not common["bad_examples"]:
+                raise ValueError("needs at least one bad example (a sentence that must be flagged)")
+            for ex in common["bad_examples"]:
+                if check == "unpaired":
+                    marked = ex.text[ex.span[0]:ex.span[1]]
+                    if len(marked) != 1 or not any(marked in p for p in pairs):
+                        raise ValueError(f"bad example marks {marked!r}, which is not one of the marks {list(pairs)}")
+                    continue
+                _check_example(params, ex)
+                if not right and not ex.suggestion and templates:
+                    raise ValueError(f"a pattern whose suggestions use groups names the expected suggestion in "
+                                     f"its bad examples: [[wrong|right]] in {ex.text!r}")
+        except ValueError as exc:
+            raise RuleError(path, line, f"pattern {entry['code']}: {exc}") from None
+        return Rule(wrong=(), right=right, path=str(path), line=line, boundary=False, family=self.name,
+                    params=params, **common)
+
+    # ----------------------------------------------------------------- compile
+
+    def compile(self, rules, table, context) -> dict | None:
+        mine = self.rules_of(rules)
+        for rule in mine:
+            target = (table.rule_index(rule), rule.right, "pattern", False)
+            for anchor in rule.params.anchors:
+                # exactly as written: a half-width anchor must not also match every
+                # full-width comma of the text (`PatternTable.slots` would add both)
+                table.targets[table.add(anchor)].append(target)
+        return None
+
+    # ----------------------------------------------------------------- per candidate
+
+    def refine(self, cand: Candidate, text: str, compiled) -> Candidate | None:
+        rule = cand.target.rule
+        p = rule.params
+        lo = cand.start - p.window
+        hi = cand.end + p.window
+        for m in p.regex.finditer(text, lo if lo > 0 else 0, hi):
+            if m.start() > cand.start:
+                break
+            if m.end() >= cand.end:
+                return _candidate(rule, m)
+        return None
+
+    def keep(self, cand: Candidate, text: str, compiled) -> bool:
+        return self.refine(cand, text, compiled) is not None
+
+    # ----------------------------------------------------------------- whole text
+
+    def check_document(self, text: str, compiled, selection) -> list[Candidate]:
+        found: list[Candidate] = []
+        for rule in self._document_rules(compiled):
+            if not selection.accepts_rule(rule):
+                continue
+            p = rule.params
+            if p.check == "unpaired":
+                found.extend(Candidate(i, i + 1, Target(rule, (), "pattern", False)) for i in unpaired(text, p.pairs))
+            elif p.check == "minority":
+                ms = [m for m in p.regex.finditer(text) if m.group("wrong")]
+                if ms and 2 * len(ms) <= sum(text.count(c) for c in p.majority):
+                    found.extend(_candidate(rule, m) for m in ms)
+        return found
+
+    def _document_rules(self, compiled) -> tuple[Rule, ...]:
+        rules = compiled.rules
+        hit = self._documents.get(id(rules))
+        if hit is None or hit[0] is not rules:
+            if len(self._documents) > 8:
+                self._documents.clear()
+            hit = (rules, tuple(r for r in rules if r.family == self.name and r.params.check))
+            self._documents[id(rules)] = hit
+        return hit[1]
+
+
+def _candidate(rule: Rule, m: re.Match) -> Candidate | None:
+    start, end = m.span("wrong")
+    p = rule.params
+    suggestions = rule.right or tuple(dict.fromkeys(m.expand(t) for t in p.templates))
+    return Candidate(start, end, Target(rule, suggestions, "pattern", False))
+
+
+def _compile(source) -> re.Pattern:
+    if not isinstance(source, str):
+        raise ValueError("pattern must be a string")
+    try:
+        regex = re.compile(source)
+    except re.error as exc:
+        raise ValueError(f"pattern {source!r} is not a valid regular expression: {exc}") from None
+    if "wrong" not in regex.groupindex:
+        raise ValueError(f"pattern {source!r} has no named group 'wrong' (?P<wrong>...): the part a fix replaces")
+    return regex
+
+
+def _check_example(p: PatternParams, ex) -> None:
+    """A bad example's marker must be exactly a ``wrong`` group of a match."""
+    spans = {}
+    for m in p.regex.finditer(ex.text):
+        if m.group("wrong"):
+            spans[m.span("wrong")] = m
+    if ex.span not in spans:
+        marked = ex.text[ex.span[0]:ex.span[1]]
+        where = [ex.text[s:e] for s, e in spans] or "nothing"
+        raise ValueError(f"bad example marks {marked!r}, but the pattern's 'wrong' group matches {where} in "
+                         f"{ex.text!r}")
+    m = spans[ex.span]
+    if p.anchors and not any(a in m.group(0) for a in p.anchors):
+        raise ValueError(f"the match {m.group(0)!r} of bad example {ex.text!r} contains none of the anchors "
+                         f"{list(p.anchors)}")
+    for t in p.templates:
+        try:
+            m.expand(t)
+        except (re.error, IndexError) as exc:
+            raise ValueError(f"suggestion {t!r}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- unpaired marks
+
+
+def unpaired(text: str, pairs: tuple[str, ...]) -> list[int]:
+    """Offsets of the marks of ``pairs`` left unclosed, or closed without being opened,
+    within a paragraph (a line). A mark left open at the end of a paragraph is fine when
+    the next paragraph starts with it (a quotation of several paragraphs)."""
+    opening = {p[0]: i for i, p in enumerate(pairs)}
+    closing = {p[1]: i for i, p in enumerate(pairs)}
+    marks = re.compile("[" + re.escape("".join(pairs)) + "\n]")
+    stacks: list[list[int]] = [[] for _ in pairs]
+    bad: list[int] = []
+    line_start = 0
+
+    def flush(next_start: int) -> None:
+        # the paragraph ended at next_start - 1; a quotation continued in the next
+        # paragraph starts that paragraph with the same mark
+        nxt = text[next_start:next_start + 64].lstrip(" \t\u3000")
+        for i, stack in enumerate(stacks):
+            if stack and not (next_start and nxt[:1] == pairs[i][0]):
+                bad.extend(stack)
+            stack.clear()
+
+    for m in marks.finditer(text):
+        ch = m.group()
+        pos = m.start()
+        if ch == "\n":
+            flush(pos + 1)
+            line_start = pos + 1
+            continue
+        if ch in opening and (ch not in closing):
+            stacks[opening[ch]].append(pos)
+        elif ch in closing:
+            i = closing[ch]
+            if stacks[i]:
+                stacks[i].pop()
+            elif not _enumerator(text, line_start, pos, ch):
+                bad.append(pos)
+    flush(0)
+    return sorted(bad)
+
+
+_ENUMERATOR = re.compile(r"[\s\u3000]*[0-9a-zA-Z一二三四五六七八九十]{1,3}$")
+
+
+def _enumerator(text: str, line_start: int, pos: int, ch: str) -> bool:
+    """A list item opened without its opening bracket (1） 一）) or an apostrophe (don’t)."""
+    if ch == "’":
+        return pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalpha()
+    return bool(_ENUMERATOR.fullmatch(text, line_start, pos))
+
+
+FAMILY = Patterns()
