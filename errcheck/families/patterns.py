@@ -121,6 +121,13 @@ def _required(items: list) -> set[str] | None:
             if inner:
                 options.append(inner)
             continue
+        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1 and len(list(av[2])) == 1 \
+                and list(av[2])[0][0] is _sre_c.LITERAL:
+            lo, hi, body = av
+            run.extend(chr(list(body)[0][1]) * min(lo, 8))
+            if hi != lo:
+                close()
+            continue
         close()
         if op is _sre_c.BRANCH:
             alts = [_required(list(alt)) for alt in av[1]]
@@ -130,7 +137,14 @@ def _required(items: list) -> set[str] | None:
             if len(av) <= _MAX_CLASS and all(o is _sre_c.LITERAL for o, _ in av):
                 options.append({chr(a) for _, a in av})
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
-            lo, _hi, body = av
+            lo, hi, body = av
+            body = list(body)
+            if lo >= 1 and len(body) == 1 and body[0][0] is _sre_c.LITERAL:
+                # x{3,} requires xxx, joined to the literal before it (第0+ → 第0)
+                run.extend(chr(body[0][1]) * min(lo, 8))
+                if hi != lo:
+                    close()
+                continue
             if lo >= 1:
                 inner = _required(list(body))
                 if inner:
@@ -148,7 +162,7 @@ class Patterns(Family):
     file_key = "patterns"
     keys = KEYS
     default_keys = frozenset({"window"})
-    kind_labels = {"pattern": "上下文规则"}
+    kind_labels: dict[str, str] = {}
     summary = "context-dependent wording, punctuation and format norms as anchored regular expressions"
     schema = common_schema(
         {
@@ -260,7 +274,9 @@ class Patterns(Family):
     def compile(self, rules, table, context) -> dict | None:
         mine = self.rules_of(rules)
         for rule in mine:
-            target = (table.rule_index(rule), rule.right, "pattern", False)
+            # kind "listed": a pattern rule is curated like a pair (allow-phrases of
+            # other rules do not silence it; overlaps resolve in the curated tier)
+            target = (table.rule_index(rule), rule.right, "listed", False)
             for anchor in rule.params.anchors:
                 # exactly as written: a half-width anchor must not also match every
                 # full-width comma of the text (`PatternTable.slots` would add both)
@@ -293,7 +309,7 @@ class Patterns(Family):
                 continue
             p = rule.params
             if p.check == "unpaired":
-                found.extend(Candidate(i, i + 1, Target(rule, (), "pattern", False)) for i in unpaired(text, p.pairs))
+                found.extend(Candidate(i, i + 1, Target(rule, (), "listed", False)) for i in unpaired(text, p.pairs))
             elif p.check == "minority":
                 ms = [m for m in p.regex.finditer(text) if m.group("wrong")]
                 if ms and 2 * len(ms) <= sum(text.count(c) for c in p.majority):
@@ -315,7 +331,7 @@ def _candidate(rule: Rule, m: re.Match) -> Candidate | None:
     start, end = m.span("wrong")
     p = rule.params
     suggestions = rule.right or tuple(dict.fromkeys(m.expand(t) for t in p.templates))
-    return Candidate(start, end, Target(rule, suggestions, "pattern", False))
+    return Candidate(start, end, Target(rule, suggestions, "listed", False))
 
 
 def _compile(source) -> re.Pattern:
@@ -394,14 +410,19 @@ def unpaired(text: str, pairs: tuple[str, ...]) -> list[int]:
     return sorted(bad)
 
 
-_ENUMERATOR = re.compile(r"[\s\u3000]*[0-9a-zA-Z一二三四五六七八九十]{1,3}$")
+_ENUMERATOR_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ一二三四五六七八九十")
+_BEFORE_ENUMERATOR = frozenset("；;。，,：:、 \t\u3000")
 
 
 def _enumerator(text: str, line_start: int, pos: int, ch: str) -> bool:
-    """A list item opened without its opening bracket (1） 一）) or an apostrophe (don’t)."""
+    """A list item closed without an opening bracket (1） 一）, at the start of a line or
+    after a mark), or an apostrophe (don’t)."""
     if ch == "’":
         return pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalpha()
-    return bool(_ENUMERATOR.fullmatch(text, line_start, pos))
+    k = pos
+    while k > line_start and pos - k < 3 and text[k - 1] in _ENUMERATOR_CHARS:
+        k -= 1
+    return k < pos and (k == line_start or text[k - 1] in _BEFORE_ENUMERATOR)
 
 
 FAMILY = Patterns()
