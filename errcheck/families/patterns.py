@@ -372,41 +372,42 @@ def _check_example(p: PatternParams, ex) -> None:
 
 
 def unpaired(text: str, pairs: tuple[str, ...]) -> list[int]:
-    """Offsets of the marks of ``pairs`` left unclosed, or closed without being opened,
-    within a paragraph (a line). A mark left open at the end of a paragraph is fine when
-    the next paragraph starts with it (a quotation of several paragraphs)."""
+    """Offsets of the marks of ``pairs`` never closed, or closed without being opened.
+    Marks pair within a paragraph (a line) first. A mark left open at the end of a
+    paragraph is closed by the next paragraph starting with the same mark (a quotation of
+    several paragraphs: each starts with the opening quote, only the last one ends with the
+    closing one); otherwise it stays open for a closing mark that a later paragraph has in
+    excess (a parenthesis around several lines)."""
     opening = {p[0]: i for i, p in enumerate(pairs)}
     closing = {p[1]: i for i, p in enumerate(pairs)}
     marks = re.compile("[" + re.escape("".join(pairs)) + "\n]")
     stacks: list[list[int]] = [[] for _ in pairs]
+    carried: list[list[int]] = [[] for _ in pairs]
     bad: list[int] = []
     line_start = 0
-
-    def flush(next_start: int) -> None:
-        # the paragraph ended at next_start - 1; a quotation continued in the next
-        # paragraph starts that paragraph with the same mark
-        nxt = text[next_start:next_start + 64].lstrip(" \t\u3000")
-        for i, stack in enumerate(stacks):
-            if stack and not (next_start and nxt[:1] == pairs[i][0]):
-                bad.extend(stack)
-            stack.clear()
-
     for m in marks.finditer(text):
         ch = m.group()
         pos = m.start()
         if ch == "\n":
-            flush(pos + 1)
+            nxt = text[pos + 1:pos + 65].lstrip(" \t\u3000\n")[:1]
+            for i, stack in enumerate(stacks):
+                if stack and nxt != pairs[i][0]:
+                    carried[i].extend(stack)
+                stack.clear()
             line_start = pos + 1
-            continue
-        if ch in opening and (ch not in closing):
+        elif ch in opening:
             stacks[opening[ch]].append(pos)
         elif ch in closing:
             i = closing[ch]
             if stacks[i]:
                 stacks[i].pop()
+            elif carried[i]:
+                carried[i].pop()
             elif not _enumerator(text, line_start, pos, ch):
                 bad.append(pos)
-    flush(0)
+    for i in range(len(pairs)):
+        bad.extend(carried[i])
+        bad.extend(stacks[i])
     return sorted(bad)
 
 
