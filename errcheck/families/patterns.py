@@ -50,7 +50,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-KEYS = COMMON_KEYS | DATE_KEYS | {"pattern", "right", "anchors", "window", "check", "pairs", "majority"}
+KEYS = COMMON_KEYS | DATE_KEYS | {"pattern", "right", "anchors", "window", "check", "pairs", "majority", "minority"}
 REQUIRED = ("code", "category", "severity", "message", "examples")
 DEFAULT_WINDOW = 16
 MAX_WINDOW = 64
@@ -80,6 +80,8 @@ class PatternParams:
     #: ``minority``: the characters whose count in the text must exceed that of the
     #: wrong forms for the matches to be reported
     majority: str = ""
+    #: ``minority``: the characters counted against ``majority`` (default: the anchors)
+    minority: str = ""
 
 
 # --------------------------------------------------------------------------- anchors
@@ -179,6 +181,8 @@ class Patterns(Family):
             "pairs": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 2},
                       "description": "check 'unpaired': opening and closing marks"},
             "majority": {"type": "string", "description": "check 'minority': the right forms the text must mostly use"},
+            "minority": {"type": "string", "description": "check 'minority': the wrong forms counted against "
+                                                          "'majority' (default: the pattern's anchors)"},
         },
         ("code", "examples"),
         description="pattern rules: a regular expression with context, anchored by literals",
@@ -221,6 +225,7 @@ class Patterns(Family):
             anchors: tuple[str, ...] = ()
             pairs = string_list(entry.get("pairs") or [], "pairs")
             majority = str(entry.get("majority") or "")
+            minority = str(entry.get("minority") or "")
             if check == "unpaired":
                 if not pairs or any(len(p) != 2 for p in pairs):
                     raise ValueError("check 'unpaired' needs 'pairs': two-character strings (opening, closing)")
@@ -234,6 +239,7 @@ class Patterns(Family):
                 keys = derive_anchors(source)
                 if not keys or any(len(k) != 1 or k not in GUARD for k in keys):
                     raise ValueError(f"check 'minority': every match must contain one of the marks {GUARD!r}")
+                minority = minority or "".join(keys)
             else:
                 if "anchors" in entry:
                     anchors = tuple(fold(a) for a in string_list(entry["anchors"], "anchors"))
@@ -247,7 +253,7 @@ class Patterns(Family):
                     raise ValueError(f"anchor {common_anchor[0]!r} is too common to anchor a pattern on; make the "
                                      "pattern's literal longer")
             params = PatternParams(regex=regex, anchors=anchors, window=window, templates=templates, check=check,
-                                   pairs=pairs, majority=majority)
+                                   pairs=pairs, majority=majority, minority=minority)
             static = tuple(t for t in templates if not _GROUP_REF.search(t))
             right = static if len(static) == len(templates) else ()
             if set(right) & {""}:
@@ -304,6 +310,7 @@ class Patterns(Family):
 
     def check_document(self, text: str, compiled, selection) -> list[Candidate]:
         found: list[Candidate] = []
+        counts: dict[str, int] = {}  # the minority rules share their character sets
         for rule in self._document_rules(compiled):
             if not selection.accepts_rule(rule):
                 continue
@@ -311,9 +318,18 @@ class Patterns(Family):
             if p.check == "unpaired":
                 found.extend(Candidate(i, i + 1, Target(rule, (), "listed", False)) for i in unpaired(text, p.pairs))
             elif p.check == "minority":
-                ms = [m for m in p.regex.finditer(text) if m.group("wrong")]
-                if ms and 2 * len(ms) <= sum(text.count(c) for c in p.majority):
-                    found.extend(_candidate(rule, m) for m in ms)
+                # counts first (C speed): most texts have no stray mark, or are written
+                # consistently in half-width marks
+                wrong = counts.get(p.minority)
+                if wrong is None:
+                    wrong = counts[p.minority] = sum(text.count(c) for c in p.minority)
+                if not wrong:
+                    continue
+                right = counts.get(p.majority)
+                if right is None:
+                    right = counts[p.majority] = sum(text.count(c) for c in p.majority)
+                if 2 * wrong <= right:
+                    found.extend(_candidate(rule, m) for m in p.regex.finditer(text) if m.group("wrong"))
         return found
 
     def _document_rules(self, compiled) -> tuple[Rule, ...]:
