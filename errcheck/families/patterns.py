@@ -36,6 +36,7 @@ Every regex is compiled once at load time and pickled with the compiled rules.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,10 @@ def derive_anchors(regex: str, flags: int = 0) -> tuple[str, ...]:
     return tuple(sorted(found)) if found else ()
 
 
+_REPEATS = tuple(op for op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None))
+                 if op is not None)
+
+
 def _score(s: set[str]) -> tuple:
     return (min(len(a) for a in s), -len(s))
 
@@ -123,11 +128,11 @@ def _required(items: list) -> set[str] | None:
             if inner:
                 options.append(inner)
             continue
-        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1 and len(list(av[2])) == 1 \
-                and list(av[2])[0][0] is _sre_c.LITERAL:
+        if op in _REPEATS and av[0] >= 1 and len(av[2]) == 1 and av[2][0][0] is _sre_c.LITERAL:
+            # x{3,} requires xxx, joined to the literal before it (第0+ → 第0)
             lo, hi, body = av
-            run.extend(chr(list(body)[0][1]) * min(lo, 8))
-            if hi != lo:
+            run.extend(chr(body[0][1]) * min(lo, 8))
+            if hi != lo or lo > 8:
                 close()
             continue
         close()
@@ -138,15 +143,8 @@ def _required(items: list) -> set[str] | None:
         elif op is _sre_c.IN:
             if len(av) <= _MAX_CLASS and all(o is _sre_c.LITERAL for o, _ in av):
                 options.append({chr(a) for _, a in av})
-        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
-            lo, hi, body = av
-            body = list(body)
-            if lo >= 1 and len(body) == 1 and body[0][0] is _sre_c.LITERAL:
-                # x{3,} requires xxx, joined to the literal before it (第0+ → 第0)
-                run.extend(chr(body[0][1]) * min(lo, 8))
-                if hi != lo:
-                    close()
-                continue
+        elif op in _REPEATS:
+            lo, _hi, body = av
             if lo >= 1:
                 inner = _required(list(body))
                 if inner:
@@ -322,7 +320,8 @@ class Patterns(Family):
                 # consistently in half-width marks
                 wrong = counts.get(p.minority)
                 if wrong is None:
-                    wrong = counts[p.minority] = sum(text.count(c) for c in p.minority)
+                    present = _any_of(p.minority).search(text) is not None
+                    wrong = counts[p.minority] = sum(text.count(c) for c in p.minority) if present else 0
                 if not wrong:
                     continue
                 right = counts.get(p.majority)
@@ -387,6 +386,23 @@ def _check_example(p: PatternParams, ex) -> None:
 # --------------------------------------------------------------------------- unpaired marks
 
 
+@functools.lru_cache(maxsize=64)
+def _any_of(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+_MARKS: dict[tuple[str, ...], tuple[re.Pattern, re.Pattern]] = {}
+
+
+def _marks(pairs: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """The regexes of the marks of ``pairs`` with and without line breaks (cached)."""
+    found = _MARKS.get(pairs)
+    if found is None:
+        chars = re.escape("".join(pairs))
+        found = _MARKS[pairs] = (re.compile(f"[{chars}\n]"), re.compile(f"[{chars}]"))
+    return found
+
+
 def unpaired(text: str, pairs: tuple[str, ...]) -> list[int]:
     """Offsets of the marks of ``pairs`` never closed, or closed without being opened.
     Marks pair within a paragraph (a line) first. A mark left open at the end of a
@@ -394,9 +410,21 @@ def unpaired(text: str, pairs: tuple[str, ...]) -> list[int]:
     several paragraphs: each starts with the opening quote, only the last one ends with the
     closing one); otherwise it stays open for a closing mark that a later paragraph has in
     excess (a parenthesis around several lines)."""
+    marks, only_marks = _marks(pairs)
+    # fast path, at C speed but for a short string: the marks alone, pairs removed until
+    # none is left (“《》”) — the walk below would find nothing
+    seq = "".join(only_marks.findall(text))
+    while seq:
+        shorter = seq
+        for pair in pairs:
+            shorter = shorter.replace(pair, "")
+        if shorter == seq:
+            break
+        seq = shorter
+    if not seq:
+        return []
     opening = {p[0]: i for i, p in enumerate(pairs)}
     closing = {p[1]: i for i, p in enumerate(pairs)}
-    marks = re.compile("[" + re.escape("".join(pairs)) + "\n]")
     stacks: list[list[int]] = [[] for _ in pairs]
     carried: list[list[int]] = [[] for _ in pairs]
     bad: list[int] = []
