@@ -8,7 +8,7 @@ dictionaries, and on a copy without ``patterns/`` (the family's code stays regis
 of its rules). For each: patterns, cold build, cached load, raw scan and check throughput
 and their ratio, findings. Then false alarms per 10,000 characters per category on all the
 clean prose of benchmarks/quality.py (benchmarks/data/clean and ../shared/corpus, each
-file judged as of its own date), and those of the family's rules (codes CX SP PN DF NU).
+file judged as of its own date), and those of the family's rules (codes CX SP PN DF NU RW).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from errcheck import Checker  # noqa: E402
 from errcheck.resources import builtin_dictionaries  # noqa: E402
 
 FAMILY_DIR = "patterns"
-FAMILY_CODES = ("CX", "SP", "PN", "DF", "NU")
+FAMILY_CODES = ("CX", "SP", "PN", "DF", "NU", "RW")
 
 
 def clean_prose() -> list[Path]:
