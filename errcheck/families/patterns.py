@@ -32,13 +32,19 @@ family's guard characters (``document_guard``: one regex search).
   English passage) is left alone.
 
 Every regex is compiled once at load time and pickled with the compiled rules.
+
+A pattern rule lists no ``right`` forms on its `Rule` (its suggestions are templates in
+``params``): right forms of other families are protected terms, added to the automaton as
+allow-phrases, and a suggestion such as ``，`` or ``得`` would then match everywhere. A bad
+example of a rule with one fixed suggestion expects that suggestion; otherwise it names it
+(``[[wrong|right]]``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..normalize import fold
@@ -83,6 +89,8 @@ class PatternParams:
     majority: str = ""
     #: ``minority``: the characters counted against ``majority`` (default: the anchors)
     minority: str = ""
+    #: the suggestions when no template uses a group (else None: expanded per match)
+    fixed: tuple[str, ...] | None = ()
 
 
 # --------------------------------------------------------------------------- anchors
@@ -250,14 +258,16 @@ class Patterns(Family):
                 if common_anchor:
                     raise ValueError(f"anchor {common_anchor[0]!r} is too common to anchor a pattern on; make the "
                                      "pattern's literal longer")
+            fixed = templates if not any(_GROUP_REF.search(t) for t in templates) else None
             params = PatternParams(regex=regex, anchors=anchors, window=window, templates=templates, check=check,
-                                   pairs=pairs, majority=majority, minority=minority)
-            static = tuple(t for t in templates if not _GROUP_REF.search(t))
-            right = static if len(static) == len(templates) else ()
-            if set(right) & {""}:
-                raise ValueError("right contains an empty suggestion")
+                                   pairs=pairs, majority=majority, minority=minority, fixed=fixed)
             if not common["bad_examples"]:
                 raise ValueError("needs at least one bad example (a sentence that must be flagged)")
+            if fixed is not None and len(fixed) == 1:
+                # the one fixed suggestion is what every bad example expects (the rule
+                # lists no `right` forms: see the module docstring)
+                common["bad_examples"] = tuple(ex if ex.suggestion else replace(ex, suggestion=fixed[0])
+                                               for ex in common["bad_examples"])
             for ex in common["bad_examples"]:
                 if check == "unpaired":
                     marked = ex.text[ex.span[0]:ex.span[1]]
@@ -265,12 +275,12 @@ class Patterns(Family):
                         raise ValueError(f"bad example marks {marked!r}, which is not one of the marks {list(pairs)}")
                     continue
                 _check_example(params, ex)
-                if not right and not ex.suggestion and templates:
-                    raise ValueError(f"a pattern whose suggestions use groups names the expected suggestion in "
-                                     f"its bad examples: [[wrong|right]] in {ex.text!r}")
+                if not ex.suggestion and templates:
+                    raise ValueError(f"a pattern with several suggestions or suggestions from groups names the "
+                                     f"expected suggestion in its bad examples: [[wrong|right]] in {ex.text!r}")
         except ValueError as exc:
             raise RuleError(path, line, f"pattern {entry['code']}: {exc}") from None
-        return Rule(wrong=(), right=right, path=str(path), line=line, boundary=False, family=self.name,
+        return Rule(wrong=(), right=(), path=str(path), line=line, boundary=False, family=self.name,
                     params=params, **common)
 
     # ----------------------------------------------------------------- compile
@@ -345,7 +355,7 @@ class Patterns(Family):
 def _candidate(rule: Rule, m: re.Match) -> Candidate | None:
     start, end = m.span("wrong")
     p = rule.params
-    suggestions = rule.right or tuple(dict.fromkeys(m.expand(t) for t in p.templates))
+    suggestions = p.fixed if p.fixed is not None else tuple(dict.fromkeys(m.expand(t) for t in p.templates))
     return Candidate(start, end, Target(rule, suggestions, "listed", False))
 
 
