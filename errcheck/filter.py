@@ -5,7 +5,8 @@ Per-candidate work only, each looking at a small window around the candidate:
 * selection: the rule's category, severity and validity dates (``as_of``);
 * allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
   suppresses it (著名族群 keeps 名族 quiet);
-* the family's own check (`Family.refine`, by default `Family.keep`): by default a word-boundary test: a short wrong
+* the family's own check (`Family.refine`, which by default asks `Family.keep`): by
+  default a word-boundary test: a short wrong
   form that only appears *across* word boundaries is not an error (the "wrong form" is
   the tail of one word and the head of the next); jieba segments a window of a few
   characters on each side, never the whole document;

@@ -307,7 +307,7 @@ class Patterns(Family):
         for m in p.regex.finditer(text, lo if lo > 0 else 0, hi):
             if m.start() > cand.start:
                 break
-            if m.end() >= cand.end:
+            if m.end() >= cand.end and m.group("wrong"):  # an optional 'wrong' group may be empty
                 return _candidate(rule, m)
         return None
 
