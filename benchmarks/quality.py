@@ -329,8 +329,14 @@ def false_alarms(path: Path, check: CheckFn, today: _dt.date, every: int = 1) ->
 
 def summarize_files(files: list[FileAlarms]) -> dict:
     chars = sum(f.chars for f in files)
+    by_category: dict[str, list] = defaultdict(list)
+    for f in files:
+        for a in f.alarms:
+            by_category[a["category"]].append(a)
     return {"files": len(files), "sentences": sum(f.sentences for f in files), "chars": chars,
-            **fa_rates(chars, sum(f.serious for f in files), sum(len(f.alarms) for f in files))}
+            **fa_rates(chars, sum(f.serious for f in files), sum(len(f.alarms) for f in files)),
+            "by_category": {c: fa_rates(chars, sum(a["severity"] == "serious" for a in alarms), len(alarms))
+                            for c, alarms in sorted(by_category.items())}}
 
 
 # --------------------------------------------------------------------------- thresholds
@@ -448,6 +454,12 @@ def to_markdown(results: dict, list_limit: int = 60, alarm_limit: int = 300) -> 
         if t:
             out.append(f"| **{group}** | {t['files']} files | | {t['sentences']:,} | {t['chars']:,} | {t['serious']} | "
                        f"{_fmt(t['serious_per_10k'], 4)} | {t['all']} | {_fmt(t['all_per_10k'], 4)} |")
+    combined = clean.get("combined") or {}
+    if combined.get("by_category"):
+        out += ["", "### False alarms per category (all clean prose)", "",
+                "| category | serious | serious / 10k | all | all / 10k |", "|---|---|---|---|---|"]
+        out += [f"| {c} | {t['serious']} | {_fmt(t['serious_per_10k'], 4)} | {t['all']} | {_fmt(t['all_per_10k'], 4)} |"
+                for c, t in combined["by_category"].items()]
     alarms = [(f["file"], a) for group in ("clean", "corpus") for f in clean.get(group, {}).get("files", [])
               for a in f["alarms"]]
     if alarms:

@@ -184,7 +184,9 @@ class Checker:
         limit = self.max_candidates + len(text) // CANDIDATE_EVERY
         if len(matches) > limit:
             matches, truncated_at = bound_matches(compiled, matches, limit)
-        kept, pending = filter_candidates(compiled, normalized.text, matches, selection) if matches else ([], [])
+        # every text goes through the filter, with or without matches: whole-text checks
+        # (unbalanced quotes) need no automaton match
+        kept, pending = filter_candidates(compiled, normalized.text, matches, selection)
         if pending or mode == "thorough":
             kept = _context.run(compiled, normalized.text, matches, kept, pending, selection, mode, self.lm)
         candidates = resolve_overlaps(kept, normalized.text) if kept else []

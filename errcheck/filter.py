@@ -5,7 +5,8 @@ Per-candidate work only, each looking at a small window around the candidate:
 * selection: the rule's category, severity and validity dates (``as_of``);
 * allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
   suppresses it (著名族群 keeps 名族 quiet);
-* the family's own check (`Family.keep`): by default a word-boundary test: a short wrong
+* the family's own check (`Family.refine`, which by default asks `Family.keep`): by
+  default a word-boundary test: a short wrong
   form that only appears *across* word boundaries is not an error (the "wrong form" is
   the tail of one word and the head of the next); jieba segments a window of a few
   characters on each side, never the whole document;
@@ -14,17 +15,20 @@ Per-candidate work only, each looking at a small window around the candidate:
   filtering, so a long candidate that proved legitimate cannot hide a real error inside it.
 
 The filter knows no family: compact patterns are decoded and candidates checked by the
-family the registry names.
+family the registry names. Families with a whole-text check (`Family.check_document`)
+add their candidates before overlaps are resolved, each only when the text contains one of
+its guard characters.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import re
 from operator import itemgetter
 
 from .compiler import CompiledRules
-from .families import ANY_VARIANT, BY_NAME, Candidate, Target
+from .families import ANY_VARIANT, BY_NAME, FAMILIES, Candidate, Target
 from .model import Severity
 from .rules import CATEGORIES
 
@@ -56,6 +60,8 @@ class Selection:
 
 
 _start = itemgetter(0)
+#: ``(family, compiled guard)`` of every family with a document check
+DOCUMENT_GUARDS = tuple((f, re.compile("[" + re.escape(f.document_guard) + "]")) for f in FAMILIES if f.document_guard)
 
 
 def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
@@ -86,8 +92,9 @@ def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Se
             rule = rules[target[0]]
             if selection.accepts_rule(rule):
                 candidates.append(Candidate(start, end, Target(rule, *target[1:])))
+    documents = document_candidates(compiled, text, selection)
     if not candidates:
-        return [], []
+        return documents, []
     allows = [(s, e, allow[i]) for s, e, i in matches if i < compact_base and allow[i]]
     allows.sort(key=_start)  # the scan reports matches nearly in order: timsort is cheap
     allow_starts = [a[0] for a in allows]
@@ -98,10 +105,22 @@ def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Se
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
-        if not families[cand.target.rule.family].keep(cand, text, compiled):
+        cand = families[cand.target.rule.family].refine(cand, text, compiled)
+        if cand is None:
             continue
         (pending if cand.target.context else kept).append(cand)
+    kept.extend(documents)
     return kept, pending
+
+
+def document_candidates(compiled: CompiledRules, text: str, selection: Selection) -> list[Candidate]:
+    """The candidates of the families' whole-text checks (`Family.check_document`), each
+    run only when the text contains one of its guard characters (one regex search)."""
+    found: list[Candidate] = []
+    for family, guard in DOCUMENT_GUARDS:
+        if guard.search(text) is not None:
+            found.extend(family.check_document(text, compiled, selection))
+    return found
 
 
 def _allowed(cand: Candidate, allows, allow_starts: list[int], longest: int) -> bool:

@@ -98,7 +98,9 @@ def test_usage_errors_exit_two():
 def test_rules_listing():
     code, out, _ = run("rules", "--category", "punctuation")
     assert code == 0
-    assert out.splitlines()[0].startswith("PU0001  serious  punctuation")
+    lines = out.splitlines()
+    assert lines[0].startswith("DF0001  warning  punctuation")  # sorted by code
+    assert any(line.startswith("PU0001  serious  punctuation") for line in lines)
     code, out, _ = run("rules", "--format", "json")
     rules = json.loads(out)
     codes = [r["code"] for r in rules]

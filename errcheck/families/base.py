@@ -13,7 +13,13 @@ A family is one module under ``errcheck/families/`` with one `Family` object. It
   of them, a compact block of patterns it decodes itself (`Family.compile_block`,
   `Family.decode`);
 * its **per-candidate check** (`Family.keep`), run by the filter on each candidate that
-  survived selection and allow-phrases, looking only at a small window of the text.
+  survived selection and allow-phrases, looking only at a small window of the text; a
+  family whose check also decides *where* the error is and what to suggest (a pattern
+  anchored on a literal that must move the span to the wrong part of its match)
+  overrides `Family.refine` instead, which returns the candidate to report or None;
+* optionally a **document check** (`Family.check_document`) for rules that need the
+  whole text (unbalanced quotes in a paragraph), called only on texts that contain one
+  of the family's ``document_guard`` characters.
 
 Families import shared services (``errcheck.services``) and never the pipeline modules
 (compiler, filter, report, checker), which ask the registry (``errcheck.families``)
@@ -179,6 +185,24 @@ class Family:
     def clear_caches(self) -> None:
         """Drop module-level tables that only a build uses (a serving process calls
         `errcheck.compiler.clear_build_caches` after a rebuild to give memory back)."""
+
+    def refine(self, cand: Candidate, text: str, compiled) -> Candidate | None:
+        """The candidate to report, or None to drop it: the filter calls this (not
+        `keep`) on every candidate. A family may return a different candidate for the
+        same rule (another span inside the window, other suggestions). By default:
+        ``cand`` if `keep` says so."""
+        return cand if self.keep(cand, text, compiled) else None
+
+    #: characters of which a text must contain at least one for `check_document` to run
+    #: (empty: the family has no document check)
+    document_guard: str = ""
+
+    def check_document(self, text: str, compiled, selection) -> list[Candidate]:
+        """Candidates found by looking at the whole (normalized) ``text``, with exact
+        offsets; they join the automaton's candidates before overlaps are resolved.
+        Called only when ``text`` contains a ``document_guard`` character; ``selection``
+        (`accepts_rule`) says which rules are reported."""
+        return []
 
     def rules_of(self, rules: Sequence[Rule]) -> list[Rule]:
         return [r for r in rules if r.family == self.name]
