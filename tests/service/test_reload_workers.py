@@ -122,11 +122,11 @@ def test_the_previous_rule_set_is_freed_after_a_reload(make_client):
 def test_a_cold_build_happens_in_a_child_process(make_client, small_dicts, tmp_path, monkeypatch):
     """After a dictionary change the worker loads the rule set from the cache that a
     child process compiled; it never compiles one itself. Old rule sets are pruned."""
-    from errcheck import checker as checker_module
-    from errcheck.compiler import compile_rules
+    from errcheck import compiler as compiler_module
 
     compiled_here = []
-    monkeypatch.setattr(checker_module, "compile_rules",
+    compile_rules = compiler_module.compile_rules
+    monkeypatch.setattr(compiler_module, "compile_rules",
                         lambda *a, **kw: compiled_here.append(1) or compile_rules(*a, **kw))
     monkeypatch.setenv("ERRCHECK_CACHE_KEEP", "2")
     cache = tmp_path / "cold-cache"
