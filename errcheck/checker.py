@@ -40,8 +40,8 @@ _pattern_index = itemgetter(2)
 _match_start = itemgetter(0)
 #: candidate matches judged per text (see `bound_matches`): this many, plus one per
 #: `CANDIDATE_EVERY` characters of the text
-MAX_CANDIDATES = 10_000
-CANDIDATE_EVERY = 20
+MAX_CANDIDATES = 1_000
+CANDIDATE_EVERY = 50
 
 
 def bound_matches(compiled: CompiledRules, matches: list, limit: int) -> tuple[list, int | None]:
@@ -69,7 +69,7 @@ class Checker:
     ``backend``: ``daachorse`` (default, fastest) or ``pyahocorasick``.
     ``categories`` / ``min_severity``: report only these categories / at least this severity.
     ``variants``: `VariantOptions` for the generated variants of protected terms.
-    ``max_candidates``: candidate matches judged per text, plus one per 20 characters; a
+    ``max_candidates``: candidate matches judged per text, plus one per 50 characters; a
     text with more (a list of errors, not prose) is checked up to the offset where the bound is reached, and its
     report says so (``truncated_at``), so one request can never tie up a worker.
     ``mode``: ``fast`` (default: the language model judges only candidates that need

@@ -227,7 +227,7 @@ def test_work_per_text_is_bounded_and_the_report_says_where_it_stopped():
     """A text that is a list of errors is judged up to the bound; the report says from
     which offset nothing was checked, and offsets still point into the input."""
     checker = errcheck.Checker(max_candidates=50)
-    text = "前言。" + "京津翼，" * 200  # 803 characters: a bound of 50 + 803 // 20 = 90
+    text = "前言。" + "京津翼，" * 200  # 803 characters: a bound of 50 + 803 // 50 = 66
     report = checker.check(text)
     assert report.truncated_at is not None and 3 < report.truncated_at < len(text)
     assert 0 < len(report.findings) <= 100
