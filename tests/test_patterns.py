@@ -139,6 +139,43 @@ def test_whole_text_checks(patterns_checker):
     assert patterns_checker.check(mixed.replace("，", ",")).findings == ()
 
 
+def test_one_thing_written_two_ways_flags_the_minority(patterns_checker):
+    """NU0005 (check ``mixed``): years in Chinese numerals among more years in Arabic
+    numerals are flagged with the Arabic form; a text written consistently either way,
+    or mostly in Chinese numerals, is left alone."""
+    text = "2022年增长3%，2023年增长5.2%，2024年增长5.0%，二〇二五年预期增长5%左右，二零二六年再议。"
+    got = [(f.code, f.text, f.suggestions) for f in patterns_checker.check(text).findings if f.code == "NU0005"]
+    assert got == [("NU0005", "二〇二五", ("2025",)), ("NU0005", "二零二六", ("2026",))]
+    fixed = patterns_checker.check(text).apply(text)
+    assert "2025年" in fixed and "2026年" in fixed
+    assert not [f for f in patterns_checker.check("二〇二三年增长，二〇二四年增长，2025年预期。").findings
+                if f.code == "NU0005"]
+    assert not [f for f in patterns_checker.check("二〇二五年一月一日").findings if f.code == "NU0005"]
+
+
+def test_mixed_check_needs_the_other_way_and_cheap_guard_characters(tmp_path):
+    body = textwrap.dedent("""        patterns:
+          - code: XX0002
+            check: mixed
+            pattern: '(?P<wrong>[一二][〇零一二三四五六七八九]{3})(?=年)'
+            requires: "〇零"
+            category: normative
+            severity: warning
+            message: "「{match}」"
+            source: test
+            examples:
+              bad: ["2023年、2024年和[[二〇二五|2025]]年"]
+        """)
+    path = tmp_path / "m.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RuleError, match=r"m.yaml:2: .*needs a 'pattern' .* and 'against'"):
+        load_file(path)
+    against = "    against: '[12][0-9]{3}(?=年)'"
+    path.write_text(body.replace('    requires: "〇零"', '    requires: "年"\n' + against), encoding="utf-8")
+    with pytest.raises(RuleError, match="needs 'requires'"):
+        load_file(path)
+
+
 def test_document_check_runs_only_with_guard_characters(patterns_checker, monkeypatch):
     calls = []
     family = BY_NAME["patterns"]

@@ -26,6 +26,10 @@ family's guard characters (``document_guard``: one regex search).
   without an opening one within a paragraph. An opening quote left open at the end of a
   paragraph is right when the next paragraph starts with the same mark (a quotation of
   several paragraphs, GB/T 15834-2011 引号).
+* ``mixed``: one thing written two ways in one text (a year as 二〇一九年 and as 2019年):
+  the ``pattern``'s matches are reported when the text writes it the ``against`` way more
+  often; ``requires`` names characters every match contains (the check costs nothing on a
+  text without them) and ``translate`` turns the wrong part into the suggestion.
 * ``minority``: a ``pattern`` (with ``wrong`` group) whose matches are reported only when
   the text mostly uses the ``right`` form: a stray half-width comma in a text typed with
   full-width ones. A text consistently written one way (a publisher's normalisation, an
@@ -57,16 +61,20 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-KEYS = COMMON_KEYS | DATE_KEYS | {"pattern", "right", "anchors", "window", "check", "pairs", "majority", "minority"}
+KEYS = COMMON_KEYS | DATE_KEYS | {"pattern", "right", "anchors", "window", "check", "pairs", "majority", "minority",
+                                  "against", "requires", "translate"}
 REQUIRED = ("code", "category", "severity", "message", "examples")
 DEFAULT_WINDOW = 16
 MAX_WINDOW = 64
 #: the whole-text checks an entry may name with ``check:``
-CHECKS = ("unpaired", "minority")
+CHECKS = ("unpaired", "minority", "mixed")
 #: single characters too common to anchor a pattern on (every sentence has them)
 _TOO_COMMON = set("，。、的了是在和一") | {chr(c) for c in range(0x21, 0x7F) if chr(c).isalnum()} | set(" \t\n")
 #: the characters a whole-text check may be about: a text without any skips them all
 GUARD = "“”‘’《》（）〈〉【】〔〕[],;:?!"
+#: characters a ``mixed`` check may require (years in Chinese numerals); with `GUARD` the
+#: family's document guard: a text with none of them skips every whole-text check
+MIXED_GUARD = "〇零"
 #: a group reference in a suggestion template
 _GROUP_REF = re.compile(r"\\(?:g<[^>]+>|\d)")
 #: the largest character class turned into single-character anchors
@@ -91,6 +99,13 @@ class PatternParams:
     minority: str = ""
     #: the suggestions when no template uses a group (else None: expanded per match)
     fixed: tuple[str, ...] | None = ()
+    #: ``mixed``: the other way of writing the same thing; the pattern's matches are
+    #: reported when the text writes it that way more often
+    against: re.Pattern | None = None
+    #: ``mixed``: characters of which the text must hold one for the check to run (cheap)
+    requires: str = ""
+    #: ``mixed``: ``(from, to)`` characters: the suggestion is the wrong part translated
+    translate: tuple[str, str] = ("", "")
 
 
 # --------------------------------------------------------------------------- anchors
@@ -189,13 +204,21 @@ class Patterns(Family):
             "majority": {"type": "string", "description": "check 'minority': the right forms the text must mostly use"},
             "minority": {"type": "string", "description": "check 'minority': the wrong forms counted against "
                                                           "'majority' (default: the pattern's anchors)"},
+            "against": {"type": "string", "description": "check 'mixed': the other way of writing it (a regular "
+                                                         "expression); the pattern's matches are reported when the "
+                                                         "text uses this way more often"},
+            "requires": {"type": "string", "description": "check 'mixed': characters every match of the pattern "
+                                                          "contains (texts without them are skipped)"},
+            "translate": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2,
+                          "description": "check 'mixed': [from, to] characters turning the wrong part into the "
+                                         "suggestion"},
         },
         ("code", "examples"),
         description="pattern rules: a regular expression with context, anchored by literals",
     )
     default_schema = {"window": {"type": "integer", "minimum": 1, "maximum": MAX_WINDOW}}
     #: a whole-text check runs only on texts with one of these (its marks must be among them)
-    document_guard = GUARD
+    document_guard = GUARD + MIXED_GUARD
 
     def __init__(self) -> None:
         #: id(compiled.rules) -> (that tuple, its document rules)
@@ -239,6 +262,18 @@ class Patterns(Family):
                     raise ValueError("check 'unpaired' takes no 'pattern'")
                 if set("".join(pairs)) - set(GUARD):
                     raise ValueError(f"check 'unpaired' supports the marks {GUARD!r} only")
+            elif check == "mixed":
+                against = entry.get("against")
+                requires = str(entry.get("requires") or "")
+                if not source or not against:
+                    raise ValueError("check 'mixed' needs a 'pattern' (the minority way) and 'against' (the other way)")
+                if not requires or set(requires) - set(MIXED_GUARD):
+                    raise ValueError(f"check 'mixed' needs 'requires': characters every match of 'pattern' "
+                                     f"contains, among {MIXED_GUARD!r} (so that texts without them cost nothing)")
+                translate = entry.get("translate") or ["", ""]
+                if (not isinstance(translate, list) or len(translate) != 2
+                        or len(str(translate[0])) != len(str(translate[1]))):
+                    raise ValueError("translate must be [from, to]: two strings of the same length")
             elif check == "minority":
                 if not majority:
                     raise ValueError("check 'minority' needs 'majority': the characters the text mostly uses")
@@ -259,8 +294,16 @@ class Patterns(Family):
                     raise ValueError(f"anchor {common_anchor[0]!r} is too common to anchor a pattern on; make the "
                                      "pattern's literal longer")
             fixed = templates if not any(_GROUP_REF.search(t) for t in templates) else None
+            extra = {}
+            if check == "mixed":
+                try:
+                    against_regex = re.compile(str(entry["against"]))
+                except re.error as exc:
+                    raise ValueError(f"against {entry['against']!r} is not a valid regular expression: {exc}") from None
+                extra = dict(against=against_regex, requires=requires,
+                             translate=(str(translate[0]), str(translate[1])))
             params = PatternParams(regex=regex, anchors=anchors, window=window, templates=templates, check=check,
-                                   pairs=pairs, majority=majority, minority=minority, fixed=fixed)
+                                   pairs=pairs, majority=majority, minority=minority, fixed=fixed, **extra)
             if not common["bad_examples"]:
                 raise ValueError("needs at least one bad example (a sentence that must be flagged)")
             if fixed is not None and len(fixed) == 1:
@@ -325,6 +368,16 @@ class Patterns(Family):
             p = rule.params
             if p.check == "unpaired":
                 found.extend(Candidate(i, i + 1, Target(rule, (), "listed", False)) for i in unpaired(text, p.pairs))
+            elif p.check == "mixed":
+                if not any(c in text for c in p.requires):
+                    continue
+                wrong = [m for m in p.regex.finditer(text) if m.group("wrong")]
+                if wrong and len(wrong) < sum(1 for _ in p.against.finditer(text)):
+                    table = str.maketrans(*p.translate)
+                    for m in wrong:
+                        start, end = m.span("wrong")
+                        found.append(Candidate(start, end, Target(rule, (m.group("wrong").translate(table),)
+                                                                  if p.translate[0] else (), "listed", False)))
             elif p.check == "minority":
                 # counts first (C speed): most texts have no stray mark, or are written
                 # consistently in half-width marks
