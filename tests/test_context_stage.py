@@ -70,15 +70,16 @@ def test_a_variant_that_is_a_real_word_is_confirmed_by_context_or_dropped(tmp_pa
     text = "地方各级人民代表大会是地方国家权利机关。"
     confirmed = _house(tmp_path, 2.0)
     assert confirmed.load_info == {} and confirmed.load().stats["variants"]["readmitted_for_context"] > 0
-    found = [(f.text, f.suggestions, f.code) for f in confirmed.check(text).findings]
+    found = [(f.text, f.suggestions, f.code) for f in confirmed.check(text, mode="thorough").findings]
     assert found == [("国家权利机关", ("国家权力机关",), "PT9901")]
-    assert confirmed.check("地方各级人民代表大会是地方国家权力机关。").findings == ()
+    assert confirmed.check("地方各级人民代表大会是地方国家权力机关。", mode="thorough").findings == ()
+    assert confirmed.check(text).findings == ()  # fast mode has no model: dropped
     # the same candidate below the margin is dropped
     (tmp_path / "strict").mkdir()
-    assert _house(tmp_path / "strict", 9.0).check(text).findings == ()
+    assert _house(tmp_path / "strict", 9.0).check(text, mode="thorough").findings == ()
 
 
-def test_a_missing_model_is_a_clear_error_in_thorough_mode_only(tmp_path):
+def test_a_missing_model_is_a_clear_error_in_thorough_mode(tmp_path):
     bad = tmp_path / "not-a-model.lm"
     bad.write_bytes(b"this is not a KenLM file")
     checker = errcheck.Checker(lm=bad)  # the session's cached rule set

@@ -188,6 +188,17 @@ class ContextJudge:
                     self._ready = True
         return self
 
+    def _load_model(self) -> None:
+        """Only what `gain` needs: the model and its segmentation lattice."""
+        if getattr(self, "_model", None) is None:
+            with self._lock:
+                if getattr(self, "_model", None) is None:
+                    lm = self.lm.load()
+                    self._costs = lm.unigrams
+                    self._lattice = lm.lattice
+                    self._unk = lm.unknown_logprob
+                    self._model = lm.model
+
     def _build(self) -> None:
         from .confusables import Confusables, load_shape_table
 
@@ -281,7 +292,7 @@ class ContextJudge:
         with the model's vocabulary and scored with sentence boundaries at clause ends."""
         if not 0 <= start <= end <= len(text):
             raise ValueError(f"span {start}:{end} outside a text of {len(text)} characters")
-        self.load()
+        self._load_model()  # the model alone: no candidate index (fast mode stays small)
         text = clean_text(text)
         replacement = clean_text(replacement)
         lo = start
