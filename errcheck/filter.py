@@ -5,7 +5,8 @@ Per-candidate work only, each looking at a small window around the candidate:
 * selection: the rule's category, severity and validity dates (``as_of``);
 * allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
   suppresses it (著名族群 keeps 名族 quiet);
-* the family's own check (`Family.keep`): by default a word-boundary test: a short wrong
+* the family's own check (`Family.refine`, by default `Family.keep`, which may also
+  move a candidate's span: `families.approx` grows an anchor into its match): by default a word-boundary test: a short wrong
   form that only appears *across* word boundaries is not an error (the "wrong form" is
   the tail of one word and the head of the next); jieba segments a window of a few
   characters on each side, never the whole document;
@@ -87,9 +88,12 @@ def select(compiled: CompiledRules, text: str, matches, selection: Selection) ->
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
-        if not families[cand.target.rule.family].keep(cand, text, compiled):
+        refined = families[cand.target.rule.family].refine(cand, text, compiled)
+        if refined is None:
             continue
-        kept.append(cand)
+        if refined is not cand and allows and _allowed(refined, allows, allow_starts, longest_allow):
+            continue  # a moved span is checked against the allow-phrases again
+        kept.append(refined)
     return resolve_overlaps(kept, text)
 
 

@@ -11,17 +11,18 @@ pairs        ``entries``      curated wrong → right pairs with allow-phrases
 terms        ``terms``        protected terms and their generated misspellings
 words        ``wordlist``     everyday words and their generated one-character misspellings
 divisions    ``divisions``    places named under the wrong province (GB/T 2260)
+approx       ``approx``       protected phrases matched approximately (any slip, k by length)
 ===========  ===============  =============================================================
 """
 
 from __future__ import annotations
 
-from . import divisions, pairs, terms, words
+from . import approx, divisions, pairs, terms, words
 from .base import ANY_VARIANT, Block, BuildContext, Candidate, Family, PatternTable, Target
 
 #: every family, in compile order: families with compact blocks come last in the
 #: automaton in this order
-FAMILIES: tuple[Family, ...] = (pairs.FAMILY, terms.FAMILY, words.FAMILY, divisions.FAMILY)
+FAMILIES: tuple[Family, ...] = (pairs.FAMILY, terms.FAMILY, words.FAMILY, divisions.FAMILY, approx.FAMILY)
 BY_NAME: dict[str, Family] = {f.name: f for f in FAMILIES}
 BY_FILE_KEY: dict[str, Family] = {f.file_key: f for f in FAMILIES}
 #: the family of a file that names none (its missing ``entries`` is then reported)

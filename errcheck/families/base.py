@@ -12,8 +12,10 @@ A family is one module under ``errcheck/families/`` with one `Family` object. It
   adds generated patterns with targets (`Family.compile`) and, for hundreds of thousands
   of them, a compact block of patterns it decodes itself (`Family.compile_block`,
   `Family.decode`);
-* its **per-candidate check** (`Family.keep`), run by the filter on each candidate that
-  survived selection and allow-phrases, looking only at a small window of the text.
+* its **per-candidate check** (`Family.refine`, by default `Family.keep`), run by the
+  filter on each candidate that survived selection and allow-phrases, looking only at a
+  small window of the text; `refine` may also move the candidate's span and set its
+  suggestions (a matched anchor grown into the whole approximate match).
 
 Families import shared services (``errcheck.services``) and never the pipeline modules
 (compiler, filter, report, checker), which ask the registry (``errcheck.families``)
@@ -169,6 +171,13 @@ class Family:
         word straddles its start or end (the form is the tail of one word and the head
         of the next)."""
         return not (cand.target.boundary and crosses_word_boundary(text, cand.start, cand.end, compiled.rare_words))
+
+    def refine(self, cand: Candidate, text: str, compiled) -> Candidate | None:
+        """The candidate as it stands after looking at its window of ``text``: itself, a
+        candidate with another span or suggestions (an anchor grown into the whole
+        match), or None to drop it. The filter calls this, not `keep`; by default
+        `keep` decides."""
+        return cand if self.keep(cand, text, compiled) else None
 
     def rules_of(self, rules: Sequence[Rule]) -> list[Rule]:
         return [r for r in rules if r.family == self.name]
