@@ -8,10 +8,10 @@ one-character slips exactly and cheaply; this family covers the rest without gen
 them, in the same single automaton scan:
 
 * **anchoring** (compile time): each phrase of ``n`` characters with ``k`` allowed edits
-  is cut into ``k + 1`` disjoint pieces of at least two characters (``k + 2`` when the
-  phrase is long enough, so that a swap across a cut still leaves a piece intact): ``k``
-  edits can break at most ``k`` pieces, so one piece appears intact in any approximate
-  occurrence. The cuts minimise the estimated text frequency of the most frequent piece
+  is cut into ``k + 1`` disjoint pieces of at least two characters, separated by one
+  character left out where the phrase is long enough (so that a swap of two neighbours
+  breaks at most one piece): ``k`` edits can break at most ``k`` pieces, so one piece
+  appears intact in any approximate occurrence. The cuts minimise the estimated text frequency of the most frequent piece
   (`piece_costs`, from jieba's word counts); a piece still too frequent to be an anchor
   (``max_anchor_cost``) is dropped, losing only the slips that break every other piece.
   The pieces are a compact block of the automaton (`Approx.compile_block`).
@@ -47,6 +47,7 @@ import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..matcher import build_matcher
 from ..rules import COMMON_KEYS, DATE_KEYS, Rule, RuleError, common_fields, open_entry, string_list, table_lines
 from ..services.confusables import jieba_frequencies
 from ..services.segment import SEGMENTER, crosses_word_boundary, word_spans
@@ -142,73 +143,87 @@ def cached_piece_costs(pieces) -> dict[str, int]:
     return costs
 
 
-def piece_costs(pieces) -> dict[str, int]:
-    """Estimated text frequency of each piece: the jieba counts of the dictionary words
-    that contain it, plus how often it is expected to arise across a word boundary (the
-    seam estimate of the everyday-words family). Pieces longer than 4 characters get the
-    lowest cost of their 4-character parts (a string is never more frequent than its
-    parts)."""
+def piece_costs(strings) -> dict[str, tuple[int, int]]:
+    """``(containing, seam)`` for each string: the jieba counts of the dictionary words
+    that contain it, and how often it is expected to arise across a word boundary (the
+    seam estimate of the everyday-words family). A piece's estimated frequency in text
+    *outside its phrase* is its containing count minus the phrase's own (words that
+    contain the phrase are occurrences of the phrase, dismissed at once) plus its seam
+    count (`anchor_cost`)."""
     from .words import _seam_counts
 
     freq = jieba_frequencies()
-    pieces = set(pieces)
-    short = {p for p in pieces if len(p) <= 4}
-    for p in pieces - short:
-        short.update(p[i : i + 4] for i in range(len(p) - 3))
-    cost = dict.fromkeys(short, 0)
-    lengths = sorted({len(p) for p in short})
+    strings = set(strings)
+    containing = dict.fromkeys(strings, 0)
+    lengths = sorted({len(p) for p in strings})
     for word, n in freq.items():
         if len(word) < 2:
             continue
         seen = set()
         for length in lengths:
+            if length > len(word):
+                break
             for i in range(len(word) - length + 1):
-                s = word[i : i + length]
-                if s in cost and s not in seen:
-                    seen.add(s)
-                    cost[s] += n
+                sub = word[i : i + length]
+                if sub in containing and sub not in seen:
+                    seen.add(sub)
+                    containing[sub] += n
     seam = _seam_counts()
-    for s in cost:
-        cost[s] += int(seam(s))
-    out = {}
-    for p in pieces:
-        out[p] = cost[p] if len(p) <= 4 else min(cost[p[i : i + 4]] for i in range(len(p) - 3))
-    return out
+    return {p: (containing[p], int(seam(p))) for p in strings}
 
 
-def split_points(n: int, pieces: int) -> list[tuple[int, ...]]:
-    """Every way to cut ``n`` characters into ``pieces`` parts of at least 2."""
+#: the estimated frequency given to a piece that occurs inside another protected phrase
+#: (中国特色 of 中国特色社会主义进入新时代 is in 中国特色社会主义): protected phrases are
+#: frequent in official prose, more than jieba's counts of words say
+INSIDE_PROTECTED_COST = 10_000
+
+
+#: jieba's counts undercount two-character strings in running text most (创业, 全民, 整治
+#: fire every few hundred characters of official prose): their estimate is multiplied
+SHORT_PIECE_FACTOR = 20
+
+
+def anchor_cost(piece: str, phrase: str, costs, inside_other: bool = False) -> int:
+    containing, seam = costs[piece]
+    cost = max(0, containing - costs[phrase][0]) + seam
+    if len(piece) == 2:
+        cost = cost * SHORT_PIECE_FACTOR + 1
+    return cost + (INSIDE_PROTECTED_COST if inside_other else 0)
+
+
+def piece_spans(n: int, m: int) -> list[tuple[tuple[int, int], ...]]:
+    """Every way to cut ``n`` characters into ``m`` pieces of at least 2, as ``(start,
+    end)`` spans. When there is room (``n >= 3m - 1``), consecutive pieces are separated
+    by one character left out, so that a swap of two neighbours breaks at most one piece
+    and the pigeonhole argument covers swaps too; otherwise the pieces are contiguous."""
     out = []
-    for cuts in itertools.combinations(range(2, n - 1), pieces - 1):
-        bounds = (0, *cuts, n)
-        if all(b - a >= 2 for a, b in zip(bounds, bounds[1:])):
-            out.append(bounds)
+    gap = 1 if n >= 3 * m - 1 else 0
+    for cuts in itertools.combinations(range(1, n), m - 1):
+        starts = (0, *(c + gap for c in cuts))
+        ends = (*cuts, n)
+        spans = tuple(zip(starts, ends))
+        if all(e - s >= 2 for s, e in spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
+            out.append(spans)
     return out
 
 
-def choose_pieces(phrase: str, k: int, cost: dict[str, int]) -> list[tuple[int, str]]:
-    """``(offset, piece)`` anchors of ``phrase`` for ``k`` edits: ``k + 2`` pieces when
-    the phrase has room (a swap across one cut breaks two), else ``k + 1``; the cuts
-    that make the most frequent piece least frequent (then the sum)."""
-    n = len(phrase)
-    m = k + 2 if n >= 2 * (k + 2) else k + 1
-    if n < 2 * m:
-        return []
+def choose_pieces(phrase: str, k: int, cost, max_cost: int | None = None) -> list[tuple[int, str]]:
+    """``(offset, piece)`` anchors of ``phrase`` for ``k`` edits: ``k + 1`` disjoint
+    pieces (`piece_spans`), cut where the most frequent piece is least frequent (then
+    the total)."""
     best = None
-    for bounds in split_points(n, m):
-        parts = [phrase[a:b] for a, b in zip(bounds, bounds[1:])]
-        costs = [cost[p] for p in parts]
+    for spans in piece_spans(len(phrase), k + 1):
+        costs = [cost[phrase[a:b]] for a, b in spans]
         key = (max(costs), sum(costs))
         if best is None or key < best[0]:
-            best = (key, bounds)
-    bounds = best[1]
-    return [(a, phrase[a:b]) for a, b in zip(bounds, bounds[1:])]
+            best = (key, spans)
+    if best is None:
+        return []
+    return [(a, phrase[a:b]) for a, b in best[1]]
 
 
 def all_pieces(phrase: str, k: int) -> set[str]:
-    n = len(phrase)
-    m = k + 2 if n >= 2 * (k + 2) else k + 1
-    return {phrase[a:b] for bounds in split_points(n, m) for a, b in zip(bounds, bounds[1:])}
+    return {phrase[a:b] for spans in piece_spans(len(phrase), k + 1) for a, b in spans}
 
 
 # --------------------------------------------------------------------------- verification
@@ -450,13 +465,30 @@ class Approx(Family):
                 wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count, p.max_anchor_cost)
         for phrase in own:
             table.add_allow(phrase, "*")
+        # a correctly written phrase suppresses its own anchor candidates in the filter's
+        # cheap allow check (anchors are "listed": the rule's code must be in the set)
+        for phrase, (rule, *_rest) in wanted.items():
+            table.add_allow(phrase, rule.code)
         allowed = {a for e in entries for a in e.allow}
-        cost = cached_piece_costs(set().union(*(all_pieces(ph, v[1]) for ph, v in wanted.items())) if wanted else set())
+        costs = cached_piece_costs(set(wanted).union(*(all_pieces(ph, v[1]) for ph, v in wanted.items()))
+                                   if wanted else set())
+        # which protected phrases each candidate piece occurs in (one automaton pass)
+        every = sorted(set(protected) | set(own))
+        candidates = sorted(set().union(*(all_pieces(ph, v[1]) for ph, v in wanted.items())) if wanted else set())
+        probe = build_matcher(candidates) if candidates else None
+        inside: dict[str, list[str]] = {}
+        for q in every if probe else ():
+            for _, _, i in probe.find_all(q):
+                inside.setdefault(candidates[i], []).append(q)
         pieces: dict[str, list[int]] = {}
         infos: list[tuple] = []
         dropped_pieces = partial = unanchored = 0
         for phrase, (rule, k, guard, min_count, max_cost) in sorted(wanted.items()):
-            chosen = choose_pieces(phrase, k, cost)
+            pieces_of = all_pieces(phrase, k)
+            cost = {piece: anchor_cost(piece, phrase, costs, any(piece in q for q in inside.get(piece, ())
+                                                                 if phrase not in q))
+                    for piece in pieces_of}
+            chosen = choose_pieces(phrase, k, cost, max_cost)
             kept = [(o, s) for o, s in chosen if cost[s] <= max_cost]
             dropped_pieces += len(chosen) - len(kept)
             if not kept:
@@ -464,7 +496,7 @@ class Approx(Family):
                 continue
             partial += len(kept) < len(chosen)
             index = len(infos)
-            infos.append((rule, phrase, k, guard, min_count, tuple(o for o, _ in kept)))
+            infos.append((rule, phrase, k, guard, min_count, tuple((o, len(s)) for o, s in kept)))
             for _, s in kept:
                 pieces.setdefault(s, []).append(index)
         stats.update(phrases=len(wanted), anchored=len(infos), unanchored=unanchored,
@@ -477,13 +509,20 @@ class Approx(Family):
     # ----------------------------------------------------------------- per candidate
 
     def decode(self, payload, k: int, start: int, end: int, rules, selection) -> list[Candidate]:
+        """One anchor candidate per hit, whatever the number of phrases sharing the
+        piece: its suggestions are those phrases (whose rules the selection accepts),
+        and `refine` tries each."""
         infos, by_piece, _, _ = payload
-        out = []
-        for i in by_piece[k]:
-            rule = infos[i][0]
-            if selection.accepts_rule(rule):
-                out.append(Candidate(start, end, Target(rule, (infos[i][1],), ANCHOR_KIND, False)))
-        return out
+        phrases = by_piece[k]
+        if len(phrases) == 1:
+            info = infos[phrases[0]]
+            if not selection.accepts_rule(info[0]):
+                return []
+            return [Candidate(start, end, Target(info[0], (info[1],), ANCHOR_KIND, False))]
+        accepted = [infos[i] for i in phrases if selection.accepts_rule(infos[i][0])]
+        if not accepted:
+            return []
+        return [Candidate(start, end, Target(accepted[0][0], tuple(i[1] for i in accepted), ANCHOR_KIND, False))]
 
     def keep(self, cand: Candidate, text: str, compiled) -> bool:
         return self.refine(cand, text, compiled) is not None
@@ -492,25 +531,22 @@ class Approx(Family):
         target = cand.target
         if target.kind != ANCHOR_KIND:  # an exact pattern (titles)
             return cand
-        phrase = target.suggestions[0]
         start, end = cand.start, cand.end
         piece = text[start:end]
-        info = _info(compiled, phrase)
-        if info is None:
+        best = None
+        todo = [phrase for phrase in target.suggestions if not _written_at(text, start, piece, phrase)]
+        for phrase in todo:
+            info = _info(compiled, phrase)
+            offset = phrase.find(piece)
+            while offset >= 0:
+                hit = align(text, start, end, phrase, offset, info[2])
+                if hit and (best is None or hit[2] < best[0][2]):
+                    best = (hit, info)
+                offset = phrase.find(piece, offset + 1)
+        if best is None:
             return None
-        rule, _, k, guard, min_count, _ = info
-        found = None
-        offset = phrase.find(piece)
-        while offset >= 0:
-            if text.startswith(phrase, start - offset):
-                return None  # written correctly
-            hit = align(text, start, end, phrase, offset, k)
-            if hit and (found is None or hit[2] < found[2]):
-                found = hit
-            offset = phrase.find(piece, offset + 1)
-        if found is None:
-            return None
-        a, b, distance = found
+        (a, b, distance), info = best
+        rule, phrase, k, guard, min_count, _ = info
         span = text[a:b]
         kind = slip_kind(span, phrase, distance)
         word_guard, substitute_from = guard
@@ -626,6 +662,16 @@ def _whole_words(phrase: str, lo: int, hi: int) -> bool:
     for a, b in word_spans(phrase):
         bounds.add(b)
     return lo in bounds and hi in bounds
+
+
+def _written_at(text: str, start: int, piece: str, phrase: str) -> bool:
+    """Whether ``phrase`` is written correctly around the anchor ``piece`` at ``start``."""
+    offset = phrase.find(piece)
+    while offset >= 0:
+        if text.startswith(phrase, start - offset):
+            return True
+        offset = phrase.find(piece, offset + 1)
+    return False
 
 
 def _payload(compiled):
