@@ -226,3 +226,7 @@ def compare_without(size_mb: float, backend: str, repeat: int, subdirs: list[str
     out["check_speed_ratio"] = round(statistics.median(w / x for w, x in zip(times["without"], times["with"])), 3)
     out["chars"] = chars
     return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

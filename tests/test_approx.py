@@ -247,7 +247,8 @@ def test_pieces_are_disjoint_and_pigeonhole_holds(n, k):
     assert len(pieces) == k + 1 and all(len(p) >= 2 for _, p in pieces)
     ends = [(o, o + len(p)) for o, p in pieces]
     assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))
-    if n >= 3 * (k + 1) - 1:  # room for gaps: a swap of neighbours breaks at most one piece
+    if n >= 3 * (k + 1) - 1:  # room for gaps (a swap of neighbours breaks at most one
+        # piece): equal costs here, so the gapped cut is chosen
         assert all(a[1] < b[0] for a, b in zip(ends, ends[1:]))
     assert piece_spans(n, 2)
 

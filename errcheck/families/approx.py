@@ -178,7 +178,7 @@ def piece_costs(strings) -> dict[str, tuple[int, int]]:
 INSIDE_PROTECTED_COST = 10_000
 
 
-#: jieba's counts undercount two-character strings in running text most (创业, 全民, 整治
+#: jieba's counts undercount two-character words in running text most (创业, 全民, 整治
 #: fire every few hundred characters of official prose): their estimate is multiplied
 SHORT_PIECE_FACTOR = 20
 
@@ -186,24 +186,25 @@ SHORT_PIECE_FACTOR = 20
 def anchor_cost(piece: str, phrase: str, costs, inside_other: bool = False) -> int:
     containing, seam = costs[piece]
     cost = max(0, containing - costs[phrase][0]) + seam
-    if len(piece) == 2:
+    if len(piece) == 2 and jieba_frequencies().get(piece):
         cost = cost * SHORT_PIECE_FACTOR + 1
     return cost + (INSIDE_PROTECTED_COST if inside_other else 0)
 
 
 def piece_spans(n: int, m: int) -> list[tuple[tuple[int, int], ...]]:
     """Every way to cut ``n`` characters into ``m`` pieces of at least 2, as ``(start,
-    end)`` spans. When there is room (``n >= 3m - 1``), consecutive pieces are separated
-    by one character left out, so that a swap of two neighbours breaks at most one piece
-    and the pigeonhole argument covers swaps too; otherwise the pieces are contiguous."""
+    end)`` spans: contiguous pieces and, when there is room (``n >= 3m - 1``), pieces
+    separated by one character left out, so that a swap of two neighbours breaks at most
+    one piece and the pigeonhole argument covers swaps too (preferred by `choose_pieces`
+    unless the longer contiguous pieces are rarer)."""
     out = []
-    gap = 1 if n >= 3 * m - 1 else 0
-    for cuts in itertools.combinations(range(1, n), m - 1):
-        starts = (0, *(c + gap for c in cuts))
-        ends = (*cuts, n)
-        spans = tuple(zip(starts, ends))
-        if all(e - s >= 2 for s, e in spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
-            out.append(spans)
+    for gap in ((1, 0) if n >= 3 * m - 1 else (0,)):
+        for cuts in itertools.combinations(range(1, n), m - 1):
+            starts = (0, *(c + gap for c in cuts))
+            ends = (*cuts, n)
+            spans = tuple(zip(starts, ends))
+            if all(e - s >= 2 for s, e in spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
+                out.append(spans)
     return out
 
 
@@ -214,7 +215,8 @@ def choose_pieces(phrase: str, k: int, cost, max_cost: int | None = None) -> lis
     best = None
     for spans in piece_spans(len(phrase), k + 1):
         costs = [cost[phrase[a:b]] for a, b in spans]
-        key = (max(costs), sum(costs))
+        contiguous = all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+        key = (max(costs), contiguous, sum(costs))
         if best is None or key < best[0]:
             best = (key, spans)
     if best is None:
@@ -236,6 +238,9 @@ def _osa():
 
 
 _OSA = None
+from rapidfuzz.distance import OSA as _OSA_MODULE  # noqa: E402
+
+_OSA_FAST = _OSA_MODULE.distance
 
 
 def align(text: str, start: int, end: int, phrase: str, offset: int, k: int) -> tuple[int, int, int] | None:
@@ -537,9 +542,17 @@ class Approx(Family):
         todo = [phrase for phrase in target.suggestions if not _written_at(text, start, piece, phrase)]
         for phrase in todo:
             info = _info(compiled, phrase)
+            k = info[2]
             offset = phrase.find(piece)
             while offset >= 0:
-                hit = align(text, start, end, phrase, offset, info[2])
+                # one cheap look first: within k edits, the window of the phrase's length
+                # plus k on each side is at most 3k edits away from the phrase
+                lo = start - offset - k
+                window = text[max(0, lo) : lo + len(phrase) + 2 * k]
+                if _OSA_FAST(phrase, window, score_cutoff=3 * k) > 3 * k:
+                    offset = phrase.find(piece, offset + 1)
+                    continue
+                hit = align(text, start, end, phrase, offset, k)
                 if hit and (best is None or hit[2] < best[0][2]):
                     best = (hit, info)
                 offset = phrase.find(piece, offset + 1)
@@ -582,8 +595,10 @@ class Approx(Family):
             return "truncated"
         p, s = _common_ends(span, phrase)
         new, old = span[p : len(span) - s], phrase[p : len(phrase) - s]
-        if any(c in NUMERALS for c in new + old):
-            return "numeral"  # 二十届二中全会 is another plenum, not 三中全会 misspelt
+        if any(c in NUMERALS for c in new + old + span[max(0, p - 1) : p] + span[len(span) - s : len(span) - s + 1]):
+            # a numeral changed or next to the change: 二十届二中全会 is another plenum, and
+            # numbered items vary (六是必须坚持 is the sixth item, not 六个必须坚持)
+            return "numeral"
         if p == 0 or s == 0:
             # a slip at an end of the phrase: usually the phrase's stem followed or
             # preceded by another word (国家安全和, 推进全面从严治党, 中国特色社会主义理论);
@@ -607,7 +622,10 @@ class Approx(Family):
             return "claimed-by-an-exact-rule"
         if crosses_word_boundary(text, a, b, compiled.rare_words):
             return "word-straddles-edge"
-        if guard and len(phrase) <= guard and _forms_common_word(text, a, b, phrase, min_count):
+        if ((guard and len(phrase) <= guard) or (new and not old)) and _forms_common_word(text, a, b, phrase,
+                                                                                         min_count):
+            # in short phrases, and wherever a character was inserted (现代文化产业体系:
+            # 文 makes 文化), a slip that forms a common word of its own is prose
             return "changed-chars-form-a-common-word"
         return None
 
@@ -681,18 +699,17 @@ def _payload(compiled):
     return None
 
 
-_INFO_CACHE: dict[int, dict] = {}
+_INFO_CACHE: list = [None, {}]
 
 
 def _info(compiled, phrase: str):
-    key = id(compiled)
-    index = _INFO_CACHE.get(key)
-    if index is None:
+    """The compiled information of ``phrase`` (an index kept for the last rule set)."""
+    cache = _INFO_CACHE
+    if cache[0] is not compiled:
         payload = _payload(compiled)
-        index = {info[1]: info for info in payload[0]} if payload else {}
-        _INFO_CACHE.clear()
-        _INFO_CACHE[key] = index
-    return index.get(phrase)
+        cache[1] = {info[1]: info for info in payload[0]} if payload else {}
+        cache[0] = compiled
+    return cache[1].get(phrase)
 
 
 def _claimed_exactly(compiled, span: str) -> bool:
