@@ -178,6 +178,12 @@ def piece_costs(strings) -> dict[str, tuple[int, int]]:
 INSIDE_PROTECTED_COST = 10_000
 
 
+#: pieces shorter than this are never anchors: measured on official prose, two-character
+#: pieces fire every few hundred characters whatever jieba's counts say (人不, 创业, 全民),
+#: and each hit costs a verification; a phrase of 4-5 characters is then anchored by its
+#: one piece of 3 (partly: slips inside that piece are left to the generated variants)
+MIN_PIECE = 3
+NEVER = 10**9
 #: jieba's counts undercount two-character words in running text most (创业, 全民, 整治
 #: fire every few hundred characters of official prose): their estimate is multiplied
 SHORT_PIECE_FACTOR = 20
@@ -186,6 +192,8 @@ SHORT_PIECE_FACTOR = 20
 def anchor_cost(piece: str, phrase: str, costs, inside_other: bool = False) -> int:
     containing, seam = costs[piece]
     cost = max(0, containing - costs[phrase][0]) + seam
+    if len(piece) < MIN_PIECE:
+        return NEVER
     if len(piece) == 2 and jieba_frequencies().get(piece):
         cost = cost * SHORT_PIECE_FACTOR + 1
     return cost + (INSIDE_PROTECTED_COST if inside_other else 0)
