@@ -74,8 +74,9 @@ SOFT_GUARDS = frozenset({"real-word", "real-word-of-phrase", "word-replaced", "c
                          "inserted-word", "deleted-word", "short-phrase-substitution"})
 DEFAULT_MAX_EDITS = {4: 1, 8: 2}
 DEFAULT_MAX_ANCHOR_COST = 3000
-KEYS = COMMON_KEYS | DATE_KEYS | {"from_terms", "term_types", "phrases", "max_edits", "max_anchor_cost", "word_guard",
-                                  "min_word_count", "substitute_from", "skip_term_types", "allow", "titles", "countries", "except"}
+KEYS = COMMON_KEYS | DATE_KEYS | {"from_terms", "term_types", "skip_term_types", "phrases", "max_edits",
+                                  "max_anchor_cost", "min_piece", "word_guard", "min_word_count", "substitute_from",
+                                  "allow", "titles", "countries", "except"}
 REQUIRED = ("code", "category", "severity")
 MESSAGE = "「{match}」疑为「{suggestion}」之误（{kind}）"
 
@@ -95,6 +96,8 @@ class ApproxParams:
     #: ``(min length, k)`` pairs: phrases of at least that length allow ``k`` edits
     max_edits: tuple[tuple[int, int], ...] = tuple(DEFAULT_MAX_EDITS.items())
     max_anchor_cost: int = DEFAULT_MAX_ANCHOR_COST
+    #: shortest anchor piece (see `MIN_PIECE`)
+    min_piece: int = 3
     #: phrases up to this length: drop a slip whose changed characters form a common word
     word_guard: int = 0
     min_word_count: int = 50
@@ -189,10 +192,10 @@ NEVER = 10**9
 SHORT_PIECE_FACTOR = 20
 
 
-def anchor_cost(piece: str, phrase: str, costs, inside_other: bool = False) -> int:
+def anchor_cost(piece: str, phrase: str, costs, inside_other: bool = False, min_piece: int = MIN_PIECE) -> int:
     containing, seam = costs[piece]
     cost = max(0, containing - costs[phrase][0]) + seam
-    if len(piece) < MIN_PIECE:
+    if len(piece) < min_piece:
         return NEVER
     if len(piece) == 2 and jieba_frequencies().get(piece):
         cost = cost * SHORT_PIECE_FACTOR + 1
@@ -346,6 +349,7 @@ class Approx(Family):
             "max_edits": {"type": "object", "description": "min phrase length -> edits allowed",
                           "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 3}},
             "max_anchor_cost": {"type": "integer", "minimum": 0},
+            "min_piece": {"type": "integer", "minimum": 2},
             "word_guard": {"type": "integer", "minimum": 0},
             "min_word_count": {"type": "integer", "minimum": 1},
             "substitute_from": {"type": "integer", "minimum": 1},
@@ -415,6 +419,7 @@ class Approx(Family):
                 phrases=tuple(phrases),
                 max_edits=tuple(sorted(max_edits.items())),
                 max_anchor_cost=int(entry.get("max_anchor_cost", DEFAULT_MAX_ANCHOR_COST)),
+                min_piece=int(entry.get("min_piece", MIN_PIECE)),
                 word_guard=int(entry.get("word_guard", 0)),
                 min_word_count=int(entry.get("min_word_count", 50)),
                 substitute_from=int(entry.get("substitute_from", 5)),
@@ -475,7 +480,8 @@ class Approx(Family):
                 if phrase in wanted:
                     stats["duplicate"] += 1
                     continue
-                wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count, p.max_anchor_cost)
+                wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count,
+                                  (p.max_anchor_cost, p.min_piece))
         for phrase in own:
             table.add_allow(phrase, "*")
         # a correctly written phrase suppresses its own anchor candidates in the filter's
@@ -496,10 +502,10 @@ class Approx(Family):
         pieces: dict[str, list[int]] = {}
         infos: list[tuple] = []
         dropped_pieces = partial = unanchored = 0
-        for phrase, (rule, k, guard, min_count, max_cost) in sorted(wanted.items()):
+        for phrase, (rule, k, guard, min_count, (max_cost, min_piece)) in sorted(wanted.items()):
             pieces_of = all_pieces(phrase, k)
             cost = {piece: anchor_cost(piece, phrase, costs, any(piece in q for q in inside.get(piece, ())
-                                                                 if phrase not in q))
+                                                                 if phrase not in q), min_piece)
                     for piece in pieces_of}
             chosen = choose_pieces(phrase, k, cost, max_cost)
             kept = [(o, s) for o, s in chosen if cost[s] <= max_cost]
@@ -553,11 +559,12 @@ class Approx(Family):
             k = info[2]
             offset = phrase.find(piece)
             while offset >= 0:
-                # one cheap look first: within k edits, the window of the phrase's length
-                # plus k on each side is at most 3k edits away from the phrase
+                # one cheap look first: a span within k edits of the phrase lies inside
+                # this window of n + 2k characters and is at least n - k long, so the
+                # window is at most k + 3k edits away from the phrase
                 lo = start - offset - k
                 window = text[max(0, lo) : lo + len(phrase) + 2 * k]
-                if _OSA_FAST(phrase, window, score_cutoff=3 * k) > 3 * k:
+                if _OSA_FAST(phrase, window, score_cutoff=4 * k) > 4 * k:
                     offset = phrase.find(piece, offset + 1)
                     continue
                 hit = align(text, start, end, phrase, offset, k)
