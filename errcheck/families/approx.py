@@ -76,7 +76,7 @@ DEFAULT_MAX_EDITS = {4: 1, 8: 2}
 DEFAULT_MAX_ANCHOR_COST = 3000
 KEYS = COMMON_KEYS | DATE_KEYS | {"from_terms", "term_types", "skip_term_types", "phrases", "max_edits",
                                   "max_anchor_cost", "min_piece", "word_guard", "min_word_count", "substitute_from",
-                                  "allow", "titles", "countries", "except"}
+                                  "always_anchor", "allow", "titles", "countries", "except"}
 REQUIRED = ("code", "category", "severity")
 MESSAGE = "「{match}」疑为「{suggestion}」之误（{kind}）"
 
@@ -98,6 +98,8 @@ class ApproxParams:
     max_anchor_cost: int = DEFAULT_MAX_ANCHOR_COST
     #: shortest anchor piece (see `MIN_PIECE`)
     min_piece: int = 3
+    #: phrases anchored whatever their pieces cost (the country's and the Party's names)
+    always_anchor: tuple[str, ...] = ()
     #: phrases up to this length: drop a slip whose changed characters form a common word
     word_guard: int = 0
     min_word_count: int = 50
@@ -350,6 +352,7 @@ class Approx(Family):
                           "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 3}},
             "max_anchor_cost": {"type": "integer", "minimum": 0},
             "min_piece": {"type": "integer", "minimum": 2},
+            "always_anchor": {"type": "array", "items": {"type": "string"}},
             "word_guard": {"type": "integer", "minimum": 0},
             "min_word_count": {"type": "integer", "minimum": 1},
             "substitute_from": {"type": "integer", "minimum": 1},
@@ -420,6 +423,7 @@ class Approx(Family):
                 max_edits=tuple(sorted(max_edits.items())),
                 max_anchor_cost=int(entry.get("max_anchor_cost", DEFAULT_MAX_ANCHOR_COST)),
                 min_piece=int(entry.get("min_piece", MIN_PIECE)),
+                always_anchor=string_list(entry.get("always_anchor") or [], "always_anchor"),
                 word_guard=int(entry.get("word_guard", 0)),
                 min_word_count=int(entry.get("min_word_count", 50)),
                 substitute_from=int(entry.get("substitute_from", 5)),
@@ -480,8 +484,9 @@ class Approx(Family):
                 if phrase in wanted:
                     stats["duplicate"] += 1
                     continue
+                max_cost = NEVER if phrase in p.always_anchor else p.max_anchor_cost
                 wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count,
-                                  (p.max_anchor_cost, p.min_piece))
+                                  (max_cost, p.min_piece))
         for phrase in own:
             table.add_allow(phrase, "*")
         # a correctly written phrase suppresses its own anchor candidates in the filter's
