@@ -12,7 +12,8 @@ found when a finding overlaps it with the phrase among its suggestions (from any
 generated variants, curated pairs or approximate matching). Edits that yield another
 protected phrase are skipped. Reported per kind and per phrase length (4-6, 7-9, 10+),
 with the share found by the ``approx`` family, and a sample of the misses with the guard
-that dropped them where there is one.
+that dropped them where there is one. ``--without-approx`` checks the same slips with the
+family removed (the baseline: generated variants and curated pairs alone).
 
 These are injected slips: they measure the matching in real context, not coverage of
 errors nobody protected (the labelled real-world cases do that, in quality.py).
@@ -64,10 +65,23 @@ def main(argv=None) -> int:
     parser.add_argument("--per-kind", type=int, default=300)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--without-approx", action="store_true",
+                        help="check with the shipped dictionaries minus approx/ (the same slips: the baseline)")
     args = parser.parse_args(argv)
+    reference = errcheck.Checker().load()  # the phrases and protected strings, with the family
+    infos, _, protected, _ = approx._payload(reference)
     checker = errcheck.Checker()
-    compiled = checker.load()
-    infos, _, protected, _ = approx._payload(compiled)
+    if args.without_approx:
+        import shutil
+        import tempfile
+
+        from errcheck.resources import builtin_dictionaries
+
+        copy = Path(tempfile.mkdtemp()) / "dictionaries"
+        shutil.copytree(builtin_dictionaries(), copy)
+        shutil.rmtree(copy / "approx")
+        checker = errcheck.Checker(str(copy), builtin=False)
+    compiled = reference
     phrases = sorted({info[1] for info in infos} | {r.params.term for r in compiled.rules if r.family == "terms"
                                                      and len(r.params.term) >= 4})
     from errcheck.matcher import build_matcher
