@@ -453,6 +453,7 @@ class Approx(Family):
                     table.add_target(country + title, (table.rule_index(rule), (right,), "wrong-title", False))
                     n += 1
                 stats[f"titles {rule.code} {title}"] = n
+        self._title_stats = stats  # reported with the block's statistics (one stats key)
         return stats or None
 
     def compile_block(self, rules, table: PatternTable, context: BuildContext) -> Block | None:
@@ -524,7 +525,8 @@ class Approx(Family):
             for _, s in kept:
                 pieces.setdefault(s, []).append(index)
         stats.update(phrases=len(wanted), anchored=len(infos), unanchored=unanchored,
-                     partly_anchored=partial, pieces=len(pieces), pieces_dropped_too_common=dropped_pieces)
+                     partly_anchored=partial, pieces=len(pieces), pieces_dropped_too_common=dropped_pieces,
+                     **getattr(self, "_title_stats", {}))
         patterns = sorted(pieces)
         payload = (tuple(infos), tuple(tuple(pieces[s]) for s in patterns), frozenset(protected | set(own)),
                    tuple(sorted(allowed)))
