@@ -454,16 +454,25 @@ class Approx(Family):
                     n += 1
                 stats[f"titles {rule.code} {title}"] = n
         self._title_stats = stats  # reported with the block's statistics (one stats key)
+        # the entries' own phrases are protected like terms: a correctly written one
+        # suppresses generated candidates it covers; and every phrase suppresses its own
+        # anchor candidates in the filter's cheap allow check (anchors are "listed": the
+        # rule's code must be in the set). Table patterns are added here, in `compile`:
+        # `compile_block` runs after other families' blocks are placed.
+        wanted, own, _ = self._phrases(rules)
+        for phrase in own:
+            table.add_allow(phrase, "*")
+        for phrase, (rule, *_rest) in wanted.items():
+            table.add_allow(phrase, rule.code)
         return stats or None
 
-    def compile_block(self, rules, table: PatternTable, context: BuildContext) -> Block | None:
+    def _phrases(self, rules):
+        """``(wanted, own, stats)``: phrase -> (rule to report, k, (word_guard,
+        substitute_from), min count, (max anchor cost, min piece)) for every phrase
+        matched approximately, the entries' own phrases, and counts."""
         entries = self.rules_of(rules)
-        if not entries:
-            return None
-        protected = set(table.protected())
         terms = [r for r in rules if r.family == "terms"]
-        # phrase -> (rule to report, k, word_guard, min count)
-        wanted: dict[str, tuple[Rule, int, int, int]] = {}
+        wanted: dict[str, tuple] = {}
         stats = {"phrases": 0, "no-edits (too short)": 0, "duplicate": 0}
         own: list[str] = []
         for entry in entries:
@@ -474,8 +483,7 @@ class Approx(Family):
                             if (not p.term_types or t.params.term_type in p.term_types)
                             and t.params.term_type not in p.skip_term_types]
             if p.phrases:
-                derived = entry
-                sources += [(phrase, derived) for phrase, _ in p.phrases]
+                sources += [(phrase, entry) for phrase, _ in p.phrases]
                 own += [phrase for phrase, _ in p.phrases]
             for phrase, rule in sources:
                 k = edits_for(len(phrase), p.max_edits)
@@ -488,12 +496,16 @@ class Approx(Family):
                 max_cost = NEVER if phrase in p.always_anchor else p.max_anchor_cost
                 wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count,
                                   (max_cost, p.min_piece))
-        for phrase in own:
-            table.add_allow(phrase, "*")
-        # a correctly written phrase suppresses its own anchor candidates in the filter's
-        # cheap allow check (anchors are "listed": the rule's code must be in the set)
-        for phrase, (rule, *_rest) in wanted.items():
-            table.add_allow(phrase, rule.code)
+        return wanted, own, stats
+
+    def compile_block(self, rules, table: PatternTable, context: BuildContext) -> Block | None:
+        """The anchor pieces. (No table pattern may be added here: the blocks of the
+        families before this one already have their base in the automaton.)"""
+        entries = self.rules_of(rules)
+        if not entries:
+            return None
+        protected = set(table.protected())
+        wanted, own, stats = self._phrases(rules)
         allowed = {a for e in entries for a in e.allow}
         costs = cached_piece_costs(set(wanted).union(*(all_pieces(ph, v[1]) for ph, v in wanted.items()))
                                    if wanted else set())
