@@ -5,8 +5,9 @@ Per-candidate work only, each looking at a small window around the candidate:
 * selection: the rule's category, severity and validity dates (``as_of``);
 * allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
   suppresses it (著名族群 keeps 名族 quiet);
-* the family's own check (`Family.refine`, by default `Family.keep`, which may also
-  move a candidate's span: `families.approx` grows an anchor into its match): by default a word-boundary test: a short wrong
+* the family's own check (`Family.refine`, by default `Family.keep`; refine may also
+  move a candidate's span, as `families.approx` grows an anchor into its match, and a
+  moved span meets the allow-phrases again): by default a word-boundary test: a short wrong
   form that only appears *across* word boundaries is not an error (the "wrong form" is
   the tail of one word and the head of the next); jieba segments a window of a few
   characters on each side, never the whole document;
