@@ -153,14 +153,81 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="best of N timings (default 5)")
     parser.add_argument("--json", type=Path, help="also write the result to this file")
     parser.add_argument("--dictionaries", help="a dictionary directory instead of the shipped one")
+    parser.add_argument("--without", metavar="SUBDIR", action="append", default=[],
+                        help="also measure, in the same run, the shipped dictionaries without this subdirectory "
+                             "(e.g. --without approx: approximate matching off); repeatable")
     args = parser.parse_args(argv)
-    result = run(args.size_mb, args.backend, args.repeat, args.dictionaries)
-    print("| measure | value |\n|---|---|")
-    for key, value in result.items():
-        print(f"| {key} | {value:,} |" if isinstance(value, (int, float)) else f"| {key} | {value} |")
+    if args.without:
+        result = compare_without(args.size_mb, args.backend, args.repeat, args.without)
+        print("| measure | with | without " + ", ".join(args.without) + " |\n|---|---|---|")
+        for key in result["with"]:
+            a, b = result["with"][key], result["without"][key]
+            fmt = (lambda v: f"{v:,}" if isinstance(v, (int, float)) else str(v))
+            print(f"| {key} | {fmt(a)} | {fmt(b)} |")
+        print(f"| check speed with / without (median of interleaved rounds, {result['chars']:,} chars) "
+              f"| {result['check_speed_ratio']} |  |")
+    else:
+        result = run(args.size_mb, args.backend, args.repeat, args.dictionaries)
+        print("| measure | value |\n|---|---|")
+        for key, value in result.items():
+            print(f"| {key} | {value:,} |" if isinstance(value, (int, float)) else f"| {key} | {value} |")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def compare_without(size_mb: float, backend: str, repeat: int, subdirs: list[str]) -> dict:
+    """The shipped dictionaries with and without ``subdirs``, in this one process: cold
+    build, cached load and serving RSS of each, and ``Checker.check`` of both on the same
+    articles in interleaved rounds (with, without, with, without ...), so both see the
+    same machine, timed in CPU time of the process; ``check_speed_ratio`` is the median
+    of the rounds' with/without speed ratios (the machines are noisy and shared)."""
+    import shutil
+
+    from errcheck.resources import builtin_dictionaries
+
+    articles = make_articles(int(size_mb * 1_000_000))
+    chars = sum(map(len, articles))
+    out: dict = {"with": {}, "without": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        dirs = {"with": Path(tmp) / "with", "without": Path(tmp) / "without"}
+        for d in dirs.values():
+            shutil.copytree(builtin_dictionaries(), d)
+        for sub in subdirs:
+            shutil.rmtree(dirs["without"] / sub)
+        checkers = {}
+        for side, d in dirs.items():
+            began = time.perf_counter()
+            cold = errcheck.Checker(str(d), builtin=False, backend=backend, cache=False)
+            cold.load()
+            out[side]["build_cold_s"] = round(time.perf_counter() - began, 2)
+            del cold
+            cache_dir = Path(tmp) / f"cache-{side}"
+            errcheck.Checker(str(d), builtin=False, backend=backend, cache_dir=cache_dir).load()
+            began = time.perf_counter()
+            checker = errcheck.Checker(str(d), builtin=False, backend=backend, cache_dir=cache_dir)
+            checker.load()
+            out[side]["load_cached_s"] = round(time.perf_counter() - began, 3)
+            out[side]["serving_rss_mb"] = serving_rss(backend, str(cache_dir), articles[0], str(d))
+            out[side]["patterns"] = checker.load_info["patterns"]
+            checker.check(articles[0])
+            checkers[side] = checker
+        times = {"with": [], "without": []}
+        for _ in range(repeat):
+            for side in ("with", "without"):
+                check = checkers[side].check
+                # CPU time of this process: the machines are shared, and wall time
+                # includes whatever else runs
+                began = time.process_time()
+                for a in articles:
+                    check(a)
+                times[side].append(time.process_time() - began)
+        for side in ("with", "without"):
+            out[side]["check_chars_per_s"] = round(chars / min(times[side]))
+            out[side]["findings"] = sum(len(checkers[side].check(a).findings) for a in articles)
+    out["check_speed_ratio"] = round(statistics.median(w / x for w, x in zip(times["without"], times["with"])), 3)
+    out["chars"] = chars
+    return out
 
 
 if __name__ == "__main__":

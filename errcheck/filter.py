@@ -5,8 +5,9 @@ Per-candidate work only, each looking at a small window around the candidate:
 * selection: the rule's category, severity and validity dates (``as_of``);
 * allow-lists: an allow-phrase of the rule (or of every rule) that covers the candidate
   suppresses it (著名族群 keeps 名族 quiet);
-* the family's own check (`Family.refine`, which by default asks `Family.keep`): by
-  default a word-boundary test: a short wrong
+* the family's own check (`Family.refine`, by default `Family.keep`; refine may also
+  move a candidate's span, as `families.approx` grows an anchor into its match, and a
+  moved span meets the allow-phrases again): by default a word-boundary test: a short wrong
   form that only appears *across* word boundaries is not an error (the "wrong form" is
   the tail of one word and the head of the next); jieba segments a window of a few
   characters on each side, never the whole document;
@@ -105,10 +106,12 @@ def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Se
     for cand in candidates:
         if allows and _allowed(cand, allows, allow_starts, longest_allow):
             continue
-        cand = families[cand.target.rule.family].refine(cand, text, compiled)
-        if cand is None:
+        refined = families[cand.target.rule.family].refine(cand, text, compiled)
+        if refined is None:
             continue
-        (pending if cand.target.context else kept).append(cand)
+        if refined is not cand and allows and _allowed(refined, allows, allow_starts, longest_allow):
+            continue  # a moved span is checked against the allow-phrases again
+        (pending if refined.target.context else kept).append(refined)
     kept.extend(documents)
     return kept, pending
 

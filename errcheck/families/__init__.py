@@ -12,19 +12,20 @@ terms        ``terms``        protected terms and their generated misspellings
 words        ``wordlist``     everyday words and their generated one-character misspellings
 divisions    ``divisions``    places named under the wrong province (GB/T 2260)
 patterns     ``patterns``     context-dependent wording, punctuation and format norms
+approx       ``approx``       protected phrases matched approximately (any slip, k by length)
 context      ``context``      typos found in context by the language model (thorough mode)
 ===========  ===============  =============================================================
 """
 
 from __future__ import annotations
 
-from . import context, divisions, pairs, patterns, terms, words
+from . import approx, context, divisions, pairs, patterns, terms, words
 from .base import ANY_VARIANT, Block, BuildContext, Candidate, Family, PatternTable, Target
 
 #: every family, in compile order: families with compact blocks come last in the
 #: automaton in this order
-FAMILIES: tuple[Family, ...] = (pairs.FAMILY, terms.FAMILY, words.FAMILY, divisions.FAMILY, patterns.FAMILY,
-                                context.FAMILY)
+FAMILIES: tuple[Family, ...] = (pairs.FAMILY, terms.FAMILY, words.FAMILY, divisions.FAMILY, approx.FAMILY,
+                                patterns.FAMILY, context.FAMILY)
 BY_NAME: dict[str, Family] = {f.name: f for f in FAMILIES}
 BY_FILE_KEY: dict[str, Family] = {f.file_key: f for f in FAMILIES}
 #: the family of a file that names none (its missing ``entries`` is then reported)

@@ -12,11 +12,12 @@ A family is one module under ``errcheck/families/`` with one `Family` object. It
   adds generated patterns with targets (`Family.compile`) and, for hundreds of thousands
   of them, a compact block of patterns it decodes itself (`Family.compile_block`,
   `Family.decode`);
-* its **per-candidate check** (`Family.keep`), run by the filter on each candidate that
-  survived selection and allow-phrases, looking only at a small window of the text; a
-  family whose check also decides *where* the error is and what to suggest (a pattern
-  anchored on a literal that must move the span to the wrong part of its match)
-  overrides `Family.refine` instead, which returns the candidate to report or None;
+* its **per-candidate check** (`Family.refine`, by default `Family.keep`), run by the
+  filter on each candidate that survived selection and allow-phrases, looking only at a
+  small window of the text; `refine` may also move the candidate's span and set its
+  suggestions (a pattern's anchor moved to the wrong part of its match, an approximate
+  match's anchor grown into the whole match), and a moved span meets the allow-phrases
+  again;
 * optionally a **document check** (`Family.check_document`) for rules that need the
   whole text (unbalanced quotes in a paragraph), called only on texts that contain one
   of the family's ``document_guard`` characters.
