@@ -332,6 +332,7 @@ def changed_positions(found: str, phrase: str) -> list[int]:
 
 class Approx(Family):
     name = "approx"
+    entry_noun = "approx entry"
     file_key = "approx"
     keys = KEYS
     default_keys = frozenset({"category", "severity", "message", "source", "rationale", "valid_from", "valid_to",
@@ -378,14 +379,7 @@ class Approx(Family):
 
     # ----------------------------------------------------------------- schema → rules
 
-    def load(self, value, defaults: dict, path: Path) -> list[Rule]:
-        if not isinstance(value, list) or not value:
-            raise RuleError(path, None, "'approx' must be a non-empty list")
-        return [self._build(raw, defaults, path) for raw in value]
-
-    def _build(self, raw, defaults: dict, path: Path) -> Rule:
-        if not isinstance(raw, dict):
-            raise RuleError(path, None, "each approx entry must be a mapping")
+    def build_entry(self, raw, defaults: dict, path: Path) -> Rule:
         line, entry = open_entry(raw, defaults, path, KEYS, REQUIRED, "approx entry")
         try:
             common = common_fields(entry, MESSAGE)

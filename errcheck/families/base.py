@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Sequence
 
 from ..normalize import pattern_variants
-from ..rules import CATEGORIES, CODE_RE, Rule
+from ..rules import CATEGORIES, CODE_RE, Rule, RuleError
 from ..services.segment import crosses_word_boundary
 
 #: in an allow set, this code suppresses every generated (non-listed) candidate
@@ -159,8 +159,25 @@ class Family:
     #: stage, which fast mode does not run)
     example_mode: str = "fast"
 
+    #: what one entry of a ``list`` family is called in messages (entry, term, pattern)
+    entry_noun: str = "entry"
+
     def load(self, value, defaults: dict, path: Path) -> list[Rule]:
-        """The rules of one file's ``file_key`` value; raises `RuleError`."""
+        """The rules of one file's ``file_key`` value; raises `RuleError`. For a ``list``
+        family: each entry, a mapping, through `build_entry`."""
+        if self.shape != "list":
+            raise NotImplementedError
+        if not isinstance(value, list) or not value:
+            raise RuleError(path, None, f"'{self.file_key}' must be a non-empty list")
+        rules = []
+        for raw in value:
+            if not isinstance(raw, dict):
+                raise RuleError(path, None, f"each {self.entry_noun} must be a mapping, got {type(raw).__name__}")
+            rules.append(self.build_entry(raw, defaults, path))
+        return rules
+
+    def build_entry(self, raw: dict, defaults: dict, path: Path) -> Rule:
+        """One entry of a ``list`` family (merged with the file's ``defaults``) as a rule."""
         raise NotImplementedError
 
     def compile(self, rules: Sequence[Rule], table: PatternTable, context: BuildContext) -> dict | None:

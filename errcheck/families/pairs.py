@@ -40,17 +40,7 @@ class Pairs(Family):
     )
     default_schema = {"boundary": {"type": "boolean"}}
 
-    def load(self, value, defaults: dict, path: Path) -> list[Rule]:
-        if not isinstance(value, list) or not value:
-            raise RuleError(path, None, "'entries' must be a non-empty list")
-        rules = []
-        for raw in value:
-            if not isinstance(raw, dict):
-                raise RuleError(path, None, f"each entry must be a mapping, got {type(raw).__name__}")
-            rules.append(self._build(raw, defaults, path))
-        return rules
-
-    def _build(self, raw: dict, defaults: dict, path: Path) -> Rule:
+    def build_entry(self, raw: dict, defaults: dict, path: Path) -> Rule:
         line, entry = open_entry(raw, defaults, path, KEYS, REQUIRED, "entry")
         try:
             common = common_fields(entry)

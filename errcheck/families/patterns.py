@@ -186,6 +186,7 @@ class Patterns(Family):
     keys = KEYS
     default_keys = frozenset({"window"})
     kind_labels: dict[str, str] = {}
+    entry_noun = "pattern"
     summary = "context-dependent wording, punctuation and format norms as anchored regular expressions"
     schema = common_schema(
         {
@@ -226,17 +227,7 @@ class Patterns(Family):
 
     # ----------------------------------------------------------------- schema → rules
 
-    def load(self, value, defaults: dict, path: Path) -> list[Rule]:
-        if not isinstance(value, list) or not value:
-            raise RuleError(path, None, "'patterns' must be a non-empty list")
-        rules = []
-        for raw in value:
-            if not isinstance(raw, dict):
-                raise RuleError(path, None, f"each pattern must be a mapping, got {type(raw).__name__}")
-            rules.append(self._build(raw, defaults, path))
-        return rules
-
-    def _build(self, raw: dict, defaults: dict, path: Path) -> Rule:
+    def build_entry(self, raw: dict, defaults: dict, path: Path) -> Rule:
         line, entry = open_entry(raw, defaults, path, KEYS, REQUIRED, "pattern")
         try:
             common = common_fields(entry)

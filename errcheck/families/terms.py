@@ -211,6 +211,7 @@ class Terms(Family):
     default_keys = KEYS - {"code", "term", "segments", "examples"}
     kind_labels = dict(KIND_LABELS)
     stats_key = "variants"
+    entry_noun = "term"
     summary = "protected terms and their generated misspellings"
     own_bad_examples = False
     schema = common_schema(
@@ -225,17 +226,7 @@ class Terms(Family):
     )
     default_schema = {"quoted": {"type": "boolean"}, "term_type": {"enum": list(TERM_TYPES)}}
 
-    def load(self, value, defaults: dict, path: Path) -> list[Rule]:
-        if not isinstance(value, list) or not value:
-            raise RuleError(path, None, "'terms' must be a non-empty list")
-        rules = []
-        for raw in value:
-            if not isinstance(raw, dict):
-                raise RuleError(path, None, f"each term must be a mapping, got {type(raw).__name__}")
-            rules.append(self._build(raw, defaults, path))
-        return rules
-
-    def _build(self, raw: dict, defaults: dict, path: Path) -> Rule:
+    def build_entry(self, raw: dict, defaults: dict, path: Path) -> Rule:
         line, entry = open_entry(raw, defaults, path, KEYS, REQUIRED, "term")
         try:
             common = common_fields(entry, TERM_MESSAGE)
