@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from .sources import SourceError, SourceOptions, Task
+from .sources import SourceError, Task
 from .store import Store
 from .work import check_batch
 

@@ -19,7 +19,6 @@ import csv
 import datetime as _dt
 import errno
 import glob
-import io
 import json
 import os
 import re
@@ -294,7 +293,7 @@ def _csv_items(path: str, opts: SourceOptions) -> Iterator[Task | SourceError]:
                 yield _record_task(row, shown, f"{shown}:{reader.line_num}", opts)
         except OSError as exc:
             yield SourceError(shown, shown, shown, f"cannot read: {exc.strerror or exc}; rest of the file skipped")
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             location = f"{shown}:{reader.line_num + 1}"
             yield SourceError(location, location, shown,
                               f"not UTF-8 from line {reader.line_num + 1} (invalid byte); rest of the file skipped")
