@@ -192,17 +192,20 @@ def test_issue_cases(checker, text, wrong, right):
 
 
 def test_real_word_slip_is_handed_to_a_context_judge(checker):
-    """学而实习之: 实习 is a word, so a guard drops the slip by default (real-word slips
-    such as 防范于未然 for 防患于未然 read as prose); with ``keep_for_context`` the family
-    returns it as ``approx-context`` for a judge to confirm."""
+    """学而实习之: 实习 is a word, so a guard drops the slip (real-word slips such as
+    防范于未然 for 防患于未然 read as prose); with ``keep_for_context`` the family hands it
+    to the context stage, which drops it in fast mode and confirms it with the language
+    model in thorough mode."""
     text = "学而实习之，不亦说乎。"
-    assert not [f for f in checker.check(text).findings if f.kind.startswith("approx")]
+    assert not [f for f in checker.check(text, mode="thorough").findings if f.kind.startswith("approx")]
     FAMILY.keep_for_context = True
     try:
-        findings = checker.check(text).findings
+        fast = checker.check(text).findings
+        thorough = checker.check(text, mode="thorough").findings
     finally:
         FAMILY.keep_for_context = False
-    assert [(f.text, f.kind, f.suggestions) for f in findings] == [("学而实习之", "approx-context", ("学而时习之",))]
+    assert not [f for f in fast if f.kind.startswith("approx")]
+    assert [(f.text, f.kind, f.suggestions) for f in thorough] == [("学而实习之", "approx-context", ("学而时习之",))]
     assert approx.needs_context(approx.Candidate(0, 1, approx.Target(None, (), "approx-context", False)))
 
 
