@@ -6,7 +6,6 @@ import io
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from errcheck.cli import main
+
+from test_kill_resume import committed
 
 SEED = "县医保局将京津冀写成京津翼，截止目前已整改，名族团结，党的二十精神"
 
@@ -182,11 +183,3 @@ def test_a_second_scan_on_the_same_out_is_refused_while_the_first_runs(tmp_path,
     assert run("report", "out")[0] == 0
 
 
-def committed(store: Path) -> int:
-    if not store.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
