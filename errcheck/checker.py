@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from operator import itemgetter
 import threading
 import time
@@ -18,7 +17,7 @@ from .filter import Selection, filter_candidates, resolve_overlaps
 from .loader import fingerprint
 from .matcher import BACKENDS, DEFAULT_BACKEND
 from .model import Report
-from .normalize import Normalized, normalize
+from .normalize import Normalized, normalize, replace_surrogates
 from .report import build_report
 from .resources import builtin_dictionaries
 from .rules import Rule
@@ -37,7 +36,6 @@ def _as_date(value) -> _dt.date | None:
 
 
 _pattern_index = itemgetter(2)
-_match_start = itemgetter(0)
 #: candidate matches judged per text (see `bound_matches`): this many, plus one per
 #: `CANDIDATE_EVERY` characters of the text
 MAX_CANDIDATES = 1_000
@@ -58,7 +56,6 @@ def bound_matches(compiled: CompiledRules, matches: list, limit: int) -> tuple[l
         return matches, None
     cut = starts[limit]
     return [m for m in matches if m[0] < cut], cut
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Checker:
@@ -72,9 +69,9 @@ class Checker:
     ``max_candidates``: candidate matches judged per text, plus one per 50 characters; a
     text with more (a list of errors, not prose) is checked up to the offset where the bound is reached, and its
     report says so (``truncated_at``), so one request can never tie up a worker.
-    ``mode``: ``fast`` (default: the language model judges only candidates that need
-    context) or ``thorough`` (it also looks for typos no rule names: see
-    `errcheck.context`). ``lm``: a KenLM model file instead of ``$ERRCHECK_LM`` or the
+    ``mode``: ``fast`` (default: no language model; candidates that need context are
+    dropped) or ``thorough`` (the language model confirms those and looks for typos no
+    rule names: see `errcheck.context`). ``lm``: a KenLM model file instead of ``$ERRCHECK_LM`` or the
     shipped one.
     ``cache``: keep the compiled automaton on disk (``cache_dir``, default
     ``$ERRCHECK_CACHE_DIR`` or ``~/.cache/errcheck``), keyed by a hash of the dictionaries.
@@ -170,7 +167,7 @@ class Checker:
             # a lone surrogate (JSON may escape one) cannot reach the automaton: check a
             # copy with each replaced by U+FFFD, same length, so offsets still point into
             # the input; findings quote the input as it is
-            text = _SURROGATE.sub("\ufffd", text)
+            text = replace_surrogates(text)
             matches = compiled.matcher.find_all(text)
         fold_marks = compiled.fold_marks
         if matches and min(matches, key=_pattern_index)[2] < fold_marks:
@@ -187,7 +184,7 @@ class Checker:
         # every text goes through the filter, with or without matches: whole-text checks
         # (unbalanced quotes) need no automaton match
         kept, pending = filter_candidates(compiled, normalized.text, matches, selection)
-        if pending or mode == "thorough":
+        if mode == "thorough":
             kept = _context.run(compiled, normalized.text, matches, kept, pending, selection, mode, self.lm)
         candidates = resolve_overlaps(kept, normalized.text) if kept else []
         return build_report(normalized, candidates, compiled.version[:12], truncated_at)

@@ -41,12 +41,10 @@ def check_mode(mode: str) -> str:
     return mode
 
 
-def judge_for(lm=None, margins: tuple = (), scan: bool = True):
-    """The shared `ContextJudge` for a model path (None: ``$ERRCHECK_LM`` or the shipped
-    model) and margins; raises `LanguageModelError` when the model is missing or not a
-    KenLM file. ``scan``: also build what thorough mode needs (the candidate index and
-    confusion sets, ~250 MB); confirming candidates (`ContextJudge.gain`) needs only the
-    model, so a fast-mode process stays small."""
+def judge_for(lm=None, margins: tuple = ()):
+    """The shared, loaded `ContextJudge` for a model path (None: ``$ERRCHECK_LM`` or the
+    shipped model) and margins; raises `LanguageModelError` when the model is missing or
+    not a KenLM file."""
     key = (str(lm) if lm is not None else None, margins)
     judge = _judges.get(key)
     if judge is None:
@@ -56,11 +54,7 @@ def judge_for(lm=None, margins: tuple = (), scan: bool = True):
                 from .services.judge import ContextJudge
 
                 judge = _judges[key] = ContextJudge(lm, margins=dict(margins) or None)
-    if scan:
-        judge.load()
-    else:
-        judge._load_model()
-    return judge
+    return judge.load()
 
 
 _rule_of: dict = {}

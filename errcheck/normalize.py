@@ -102,6 +102,16 @@ class Normalized:
         return pos + (self._dropped[i - 1] if i else 0)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD: the same length, so offsets
+    still hold. Lone surrogates (JSON may escape one) cannot be encoded, so the automaton,
+    the segmenter and the language model cannot read them."""
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
 def normalize(text: str) -> Normalized:
     """Normalize ``text``; see the module docstring for what is folded."""
     if _NEEDS_FOLDING.search(text) is None:

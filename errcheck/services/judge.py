@@ -43,6 +43,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..normalize import replace_surrogates
 from .lm import LanguageModel, viterbi
 
 __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeated", "select"]
@@ -53,7 +54,6 @@ __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeate
 DEFAULT_MARGINS: dict[str, float] = {"homophone": 6.0, "near-homophone": 6.0, "shape": 5.0, "pair": 10.0, "word": 6.0}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _MASK = "\x00"
 _INDEX_FORMAT = 3
 _RESEGMENT = 1  # tokens re-segmented either side of a suspect
@@ -113,9 +113,8 @@ class Proposal:
         return 1.0 / (1.0 + 10 ** ((6.0 - self.gain) / 4.0))
 
 
-def clean_text(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD (same length: offsets hold)."""
-    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+#: ``text`` with lone surrogates replaced by U+FFFD (same length: offsets hold)
+clean_text = replace_surrogates
 
 
 def _dictionaries_dir() -> Path:

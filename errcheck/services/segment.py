@@ -8,10 +8,10 @@ boundaries (the tail of one word and the head of the next) is not an error.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from functools import lru_cache
 
+from ..normalize import replace_surrogates
 from .confusables import jieba_frequencies
 
 #: characters of context on each side that jieba sees around a candidate
@@ -42,7 +42,7 @@ class _Segmenter:
         try:
             return self._cut(text)
         except UnicodeEncodeError:  # a lone surrogate: cut a same-length copy
-            return self._cut(_SURROGATE.sub("\ufffd", text))
+            return self._cut(replace_surrogates(text))
 
     @staticmethod
     def _load():
@@ -62,7 +62,6 @@ class _Segmenter:
 
 
 SEGMENTER = _Segmenter()
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
