@@ -33,7 +33,7 @@ from .families import ANY_VARIANT, BY_NAME, FAMILIES, Candidate, Target
 from .model import Severity
 from .rules import CATEGORIES
 
-__all__ = ["Candidate", "Selection", "resolve_overlaps", "select"]
+__all__ = ["Candidate", "Selection", "filter_candidates", "resolve_overlaps"]
 
 
 class Selection:
@@ -63,13 +63,6 @@ class Selection:
 _start = itemgetter(0)
 #: ``(family, compiled guard)`` of every family with a document check
 DOCUMENT_GUARDS = tuple((f, re.compile("[" + re.escape(f.document_guard) + "]")) for f in FAMILIES if f.document_guard)
-
-
-def select(compiled: CompiledRules, text: str, matches, selection: Selection) -> list[Candidate]:
-    """Turn raw ``(start, end, pattern)`` matches into resolved, non-overlapping
-    candidates, without the context stage (candidates that need context are dropped)."""
-    kept, _ = filter_candidates(compiled, text, matches, selection)
-    return resolve_overlaps(kept, text)
 
 
 def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Selection
