@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 #: Version of the JSON shape produced by `Report.to_dict`. Bump the major number on any
 #: incompatible change (a field removed or its meaning changed); additions bump the minor.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Severity(enum.IntEnum):
@@ -63,6 +63,14 @@ class Finding:
     #: how the error was recognised: ``listed`` for a dictionary pair; later rule
     #: families name the kind of alteration (``homophone``, ``shape``, ``missing`` ...).
     kind: str = "listed"
+    #: whether the fix may be applied unattended: ``safe`` (a curated correction with one
+    #: suggestion), ``unsafe`` (a guess, several suggestions, a finding that needed
+    #: context: a human chooses) or ``none`` (nothing to apply). See `Report.fix`.
+    applicability: str = "unsafe"
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability == "safe"
 
     def to_dict(self) -> dict:
         return {
@@ -79,6 +87,7 @@ class Finding:
             "source": self.source,
             "context": self.context,
             "kind": self.kind,
+            "applicability": self.applicability,
         }
 
 
@@ -127,8 +136,9 @@ class Report:
         score = max(0, 100 - penalty)
         return min(score, FAIL_SCORE_CAP) if self.counts["serious"] else score
 
-    def apply(self, original: str, choose: int = 0) -> str:
-        """Return ``original`` with each finding replaced by its suggestion.
+    def apply(self, original: str, choose: int = 0, *, safe_only: bool = False) -> str:
+        """Return ``original`` with each finding replaced by its suggestion (the one at
+        index ``choose``); with ``safe_only``, only findings whose fix is ``safe``.
 
         Findings are non-overlapping, so replacements are applied right to left by span;
         a replacement may change the length (党的二十精神 → 党的二十大精神). Findings
@@ -136,9 +146,21 @@ class Report:
         """
         out = original
         for f in sorted(self.findings, key=lambda f: f.start, reverse=True):
+            if safe_only and not f.safe:
+                continue
             if len(f.suggestions) > choose:
                 out = out[: f.start] + f.suggestions[choose] + out[f.end :]
         return out
+
+    def fix(self, original: str) -> str:
+        """``original`` with the safe fixes applied and nothing else: what 全部采纳 and
+        ``--fix`` do. Guesses and choices are left for a human."""
+        return self.apply(original, safe_only=True)
+
+    @property
+    def fixable(self) -> int:
+        """How many findings have a safe fix."""
+        return sum(1 for f in self.findings if f.safe)
 
     def to_dict(self) -> dict:
         return {
@@ -148,6 +170,7 @@ class Report:
             "verdict": self.verdict,
             "score": self.score,
             "counts": dict(self.counts),
+            "fixable": self.fixable,
             "findings": [f.to_dict() for f in self.findings],
             "truncated_at": self.truncated_at,
         }

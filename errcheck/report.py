@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .families import KIND_LABELS, Candidate
+from .families import BY_NAME, KIND_LABELS, Candidate
 from .model import Finding, Report
 from .normalize import Normalized
 
@@ -62,6 +62,7 @@ def build_report(normalized: Normalized, candidates: list[Candidate], version: s
                     source=rule.source,
                     context=context,
                     kind=cand.target.kind,
+                    applicability=BY_NAME[rule.family].applicability(cand.target),
                 )
             )
     if truncated_at is not None:

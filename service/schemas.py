@@ -97,6 +97,9 @@ class FindingOut(BaseModel):
     source: str
     context: str
     kind: str
+    applicability: Literal["safe", "unsafe", "none"] = Field(
+        "unsafe", description="safe: a curated correction with one suggestion, applied by 全部采纳; "
+                              "unsafe: a guess or a choice, for a human; none: nothing to apply.")
     html_start: int | None = Field(None, description="HTML input only: start offset in the HTML source.")
     html_end: int | None = Field(None, description="HTML input only: end offset in the HTML source (exclusive).")
 
@@ -120,6 +123,7 @@ class ReportOut(BaseModel):
     verdict: Literal["pass", "warn", "fail"]
     score: int = Field(..., ge=0, le=100)
     counts: Counts
+    fixable: int = Field(0, description="How many findings have a safe fix.")
     findings: list[FindingOut]
     text: str | None = Field(None, description="HTML input only: the extracted visible text that was checked.")
     truncated_at: int | None = Field(None, description="Set when the text held more candidate matches than are "

@@ -82,13 +82,13 @@ def test_report_json_schema(checker):
     data = json.loads(checker.check(SEED_SENTENCE).to_json())
     assert data["schema_version"] == errcheck.SCHEMA_VERSION
     assert set(data) == {"schema_version", "ruleset_version", "length", "verdict", "score", "counts", "findings",
-                         "truncated_at"}
+                         "truncated_at", "fixable"}
     assert data["truncated_at"] is None
     assert data["ruleset_version"] == checker.version
     f = data["findings"][0]
     assert set(f) == {"start", "end", "line", "column", "text", "suggestions", "code", "category", "severity",
-                      "message", "source", "context", "kind"}
-    assert f["severity"] == "serious" and f["suggestions"] == ["京津冀"]
+                      "message", "source", "context", "kind", "applicability"}
+    assert f["severity"] == "serious" and f["suggestions"] == ["京津冀"] and f["applicability"] == "safe"
 
 
 def test_min_severity_and_categories(checker):
@@ -247,3 +247,21 @@ def test_lone_surrogates_never_raise_and_offsets_point_into_the_input(checker):
     assert [(f.text, f.suggestions[0]) for f in report.findings] == [("京津翼", "京津冀"), ("名族", "民族")]
     assert all(text[f.start:f.end] == f.text for f in report.findings)
     assert report.length == len(text)
+
+
+def test_only_curated_single_fixes_are_safe(checker):
+    """全部采纳 / --fix apply only safe fixes: a listed pair or a protected term's variant
+    with one suggestion; the everyday-words family's guesses (疑为) are left to a human,
+    so a name such as 李赋宁 is never rewritten unattended."""
+    text = "县医保局将京津冀写成京津翼，李赋宁教授说截止目前"
+    report = checker.check(text)
+    by_text = {f.text: f for f in report.findings}
+    assert by_text["京津翼"].applicability == "safe" and by_text["截止目前"].applicability == "safe"
+    guesses = [f for f in report.findings if f.code == "CW0001"]
+    assert guesses and all(f.applicability == "unsafe" for f in guesses)
+    fixed = report.fix(text)
+    assert fixed == "县医保局将京津冀写成京津冀，李赋宁教授说截至目前"
+    assert report.fixable == 2
+    # the verdict after applying reflects what remains: only the guess
+    after = checker.check(fixed)
+    assert [f.code for f in after.findings] == [f.code for f in guesses]

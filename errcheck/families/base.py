@@ -161,6 +161,20 @@ class Family:
 
     #: what one entry of a ``list`` family is called in messages (entry, term, pattern)
     entry_noun: str = "entry"
+    #: kinds whose fix may be applied unattended (see `applicability`)
+    safe_fix_kinds: frozenset[str] = frozenset()
+
+    def applicability(self, target: "Target") -> str:
+        """Whether the fix of a finding may be applied without a human looking at it, as
+        ruff's fix applicability: ``safe`` for a curated correction with exactly one
+        suggestion (a listed pair, a variant of a protected term); ``unsafe`` for a guess
+        (疑为), a choice among several suggestions or a finding that needed context;
+        ``none`` when there is nothing to apply (a flag-only rule)."""
+        if not target.suggestions:
+            return "none"
+        if target.context or len(target.suggestions) != 1 or target.kind not in self.safe_fix_kinds:
+            return "unsafe"
+        return "safe"
 
     def load(self, value, defaults: dict, path: Path) -> list[Rule]:
         """The rules of one file's ``file_key`` value; raises `RuleError`. For a ``list``

@@ -134,6 +134,7 @@ class Divisions(Family):
     shape = "mapping"
     keys = KEYS
     kind_labels = {"listed": "词典所列"}
+    safe_fix_kinds = frozenset({"listed"})
     summary = "administrative divisions named under the wrong province (GB/T 2260)"
     schema = common_schema(
         {

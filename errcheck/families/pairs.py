@@ -26,6 +26,7 @@ class Pairs(Family):
     keys = KEYS
     default_keys = KEYS - {"code", "wrong", "right", "examples", "allow"}
     kind_labels = {"listed": "词典所列"}
+    safe_fix_kinds = frozenset({"listed"})
     summary = "curated wrong → right pairs with allow-phrases"
     schema = common_schema(
         {

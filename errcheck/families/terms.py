@@ -210,6 +210,7 @@ class Terms(Family):
     keys = KEYS
     default_keys = KEYS - {"code", "term", "segments", "examples"}
     kind_labels = dict(KIND_LABELS)
+    safe_fix_kinds = frozenset({"listed", *KIND_LABELS})
     stats_key = "variants"
     entry_noun = "term"
     summary = "protected terms and their generated misspellings"
