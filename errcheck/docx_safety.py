@@ -32,7 +32,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-__all__ = ["DocxLimits", "DocxRejected", "DEFAULT_LIMITS", "safe_document", "docx_paragraphs", "verified_members"]
+__all__ = ["DocxLimits", "DocxRejected", "DEFAULT_LIMITS", "safe_document", "docx_paragraphs", "docx_paragraphs_and_title",
+           "verified_members"]
 
 MiB = 1024 * 1024
 
@@ -172,9 +173,18 @@ class _Budget:
 def docx_paragraphs(data: bytes, limits: DocxLimits = DEFAULT_LIMITS) -> list[str]:
     """The paragraphs of a .docx in document order: body paragraphs, and the paragraphs
     of table cells where the table stands (nested tables included, a merged cell once)."""
+    return docx_paragraphs_and_title(data, limits)[0]
+
+
+def docx_paragraphs_and_title(data: bytes, limits: DocxLimits = DEFAULT_LIMITS) -> tuple[list[str], str]:
+    """`docx_paragraphs` and the title in the document's properties ("" if unset)."""
     from docx.table import Table
 
     document = safe_document(data, limits)
+    try:
+        title = (document.core_properties.title or "").strip()
+    except Exception:  # a damaged docProps/core.xml only costs the title
+        title = ""
     budget = _Budget(limits)
     paragraphs: list[str] = []
 
@@ -195,7 +205,7 @@ def docx_paragraphs(data: bytes, limits: DocxLimits = DEFAULT_LIMITS) -> list[st
         raise
     except Exception as exc:
         raise DocxRejected(f"not a readable .docx file: {type(exc).__name__}: {exc}", too_large=False) from None
-    return paragraphs
+    return paragraphs, title
 
 
 def docx_lines(data: bytes, limits: DocxLimits = DEFAULT_LIMITS) -> list[str]:

@@ -28,6 +28,9 @@ between blocks) is dropped; other whitespace is kept verbatim.
 
 All offsets are in Unicode code points, half-open, like `errcheck.Finding`: for a finding
 ``[start, end)`` in ``doc.text``, ``doc.source_span(start, end)`` is its span in the source.
+
+`meta_tags` and `page_title` read what a page says about itself (the ``<meta>`` tags a
+CMS writes, the article's title) with a light scan of the source, for reports.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
-__all__ = ["HtmlText", "extract", "SKIPPED", "BLOCKS"]
+__all__ = ["HtmlText", "extract", "meta_tags", "page_title", "SKIPPED", "BLOCKS"]
 
 #: elements whose content is never article text
 SKIPPED = frozenset("script style noscript template head nav header footer iframe object svg select".split())
@@ -240,3 +243,53 @@ def extract(html: str) -> HtmlText:
     parser.feed(html)
     parser.close()
     return HtmlText("".join(parser.parts), html, tuple(parser.segments))
+
+
+_META = re.compile(r"<meta\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""([^\s"'>/=]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+#: the longest title kept, in characters
+TITLE_CHARS = 200
+
+
+def meta_tags(html: str) -> dict[str, str]:
+    """``{name: content}`` of the page's ``<meta>`` tags, named by ``name``, ``property``,
+    ``itemprop`` or ``http-equiv`` (lower-cased; the first tag of a name wins)."""
+    tags: dict[str, str] = {}
+    for m in _META.finditer(html):
+        attrs = {}
+        for a in _ATTR.finditer(m.group(1)):
+            value = a.group(2)
+            if value[:1] in ("'", '"'):
+                value = value[1:-1]
+            attrs.setdefault(a.group(1).lower(), unescape(value))
+        content = attrs.get("content")
+        if content is None:
+            continue
+        for key in ("name", "property", "itemprop", "http-equiv"):
+            name = attrs.get(key)
+            if name:
+                tags.setdefault(name.strip().lower(), content.strip())
+    return tags
+
+
+def _clean(fragment: str) -> str:
+    return " ".join(unescape(_TAG.sub("", fragment)).split())[:TITLE_CHARS]
+
+
+def page_title(html: str, visible_text: str | None = None, meta: dict[str, str] | None = None) -> str | None:
+    """The article's title: the ``ArticleTitle`` meta tag (government website
+    guidelines), else the first ``<h1>`` that is part of the visible text (when
+    ``visible_text`` is given: not a logo in a hidden header), else ``<title>``."""
+    meta = meta_tags(html) if meta is None else meta
+    title = _clean(meta.get("articletitle", ""))
+    if title:
+        return title
+    for m in _H1.finditer(html):
+        h1 = _clean(m.group(1))
+        if h1 and (visible_text is None or h1 in " ".join(visible_text.split())):
+            return h1
+    m = _TITLE.search(html)
+    return (_clean(m.group(1)) or None) if m else None

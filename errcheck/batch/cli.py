@@ -50,7 +50,9 @@ def add_commands(subparsers) -> None:
     rec.add_argument("--id-field", default="id", help="field holding the document id (default: id)")
     rec.add_argument("--text-field", default="text", help="field holding the text (default: text)")
     rec.add_argument("--group-field", help="field holding the group: site, unit or account")
-    rec.add_argument("--date-field", help="field holding the publication date; dated rules judge each article as of it")
+    rec.add_argument("--date-field", help="field holding the publication date; dated rules judge each article as of it "
+                                          "(without one, the date is inferred from the document)")
+    rec.add_argument("--title-field", help="field holding the article's title (for the report)")
     rec.add_argument("--html", action="store_true", help="the text field holds HTML")
     files = scan.add_argument_group("files")
     files.add_argument("--group-by-dir", action="store_true",
@@ -69,7 +71,8 @@ def add_commands(subparsers) -> None:
     rules.add_argument("--dictionaries", "-d", action="append", metavar="DIR", help="extra dictionary file or directory")
     rules.add_argument("--min-severity", choices=[s.label for s in Severity], default=None)
     rules.add_argument("--category", action="append", choices=CATEGORIES)
-    rules.add_argument("--as-of", metavar="YYYY-MM-DD", help="date for documents without a --date-field value")
+    rules.add_argument("--as-of", metavar="YYYY-MM-DD",
+                       help="date for documents with neither a given nor an inferred date (default: every rule applies)")
     rules.add_argument("--backend", choices=["daachorse", "pyahocorasick"], default="daachorse")
     rules.add_argument("--mode", choices=["fast", "thorough"], default="fast",
                        help="thorough: a language model also looks for typos no rule names (slower)")
@@ -125,7 +128,8 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
 
     prune_after_build(checker)  # a new rule set was compiled and cached: drop the oldest
     options = SourceOptions(id_field=args.id_field, text_field=args.text_field, group_field=args.group_field,
-                            date_field=args.date_field, html=args.html, group_by_dir=args.group_by_dir,
+                            date_field=args.date_field, title_field=args.title_field, html=args.html,
+                            group_by_dir=args.group_by_dir,
                             encoding=args.encoding)
     store_config = {
         "sources": list(args.sources),
@@ -183,6 +187,8 @@ def _scan(args, out, err, checker, config, resolved, options, store_config, as_o
         engine = LocalEngine(config, args.workers, args.encoding, as_of, checker=checker)
     items = iter_items(resolved, options, exclude=[args.out])
     began = time.time()
+    if store.get_meta("first_started") is None:  # the scan's first run (a store of an older version: its last)
+        store.set_meta("first_started", store.get_meta("last_run", {}).get("started") or _stamp(began))
     try:
         stats = run(engine, items, store, progress, batch_docs=args.batch_size)
     except KeyboardInterrupt:
@@ -197,7 +203,7 @@ def _scan(args, out, err, checker, config, resolved, options, store_config, as_o
     store.set_meta("last_run", {
         "engine": engine.name, "workers": engine.workers, "seconds": round(stats.seconds, 3),
         "documents_checked": stats.submitted, "skipped_already_done": stats.skipped,
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(began)),
+        "started": _stamp(began), "ended": _stamp(time.time()),
     })
     try:
         summary = write_outputs(store, args.out, max_rows=args.max_rows, max_articles=args.max_articles)
@@ -217,6 +223,11 @@ def _scan(args, out, err, checker, config, resolved, options, store_config, as_o
     fail_on = Severity.parse(args.fail_on)
     worst = [s for s in Severity if s >= fail_on and sev[s.label]]
     return EXIT_FINDINGS if worst else EXIT_OK
+
+
+def _stamp(seconds: float) -> str:
+    """Local time, as the report shows it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(seconds))
 
 
 def cmd_report(args: argparse.Namespace, out, err) -> int:

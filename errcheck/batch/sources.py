@@ -11,6 +11,12 @@ holds more than one record or one directory listing in memory.
 Document ids: for files found under a directory, the path relative to that directory
 (``/``-separated); for a file named on the command line or matched by a glob, the path
 as given; for JSONL/CSV records, the value of ``--id-field``.
+
+Loading also tells what a report shows about a document: its title (a record's
+``--title-field``; HTML: the ``ArticleTitle`` meta tag, the first visible ``<h1>``, or
+``<title>``; .docx: the title in its properties, else the first paragraph; text and
+Markdown: the first line) and its date with where it came from (``date_source``): the
+``--date-field`` value (``given``), else one inferred by `errcheck.dates.infer_date`.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ class SourceOptions:
     text_field: str = "text"
     group_field: str | None = None
     date_field: str | None = None
+    title_field: str | None = None
     html: bool = False  # the text field of records holds HTML
     group_by_dir: bool = False  # files under a directory: group = first directory level
     encoding: str = "utf-8"  # or "auto": UTF-8, else GB18030
@@ -57,6 +64,7 @@ class Task:
     text: str | None = None  # a record's text (HTML when html=True)
     html: bool = False
     data: bytes | None = None  # a file's bytes, when shipped to a remote worker
+    title: str | None = None  # a record's title field
 
     @property
     def size(self) -> int:
@@ -83,6 +91,9 @@ class Document:
     source_path: str
     #: ``to_source`` (HTML: text offset → source offset) or ``paragraph_starts`` (docx)
     meta: dict = field(default_factory=dict)
+    title: str | None = None
+    #: how ``date`` was obtained: one of `errcheck.dates.DATE_SOURCES`
+    date_source: str = "none"
 
 
 class DocumentError(Exception):
@@ -230,8 +241,12 @@ def _record_task(rec, shown: str, location: str, opts: SourceOptions) -> Task | 
             date = parse_date(rec.get(opts.date_field))
         except ValueError as exc:
             return SourceError(location, doc_id, shown, f"date field {opts.date_field!r}: {exc}")
+    title = None
+    if opts.title_field:
+        t = rec.get(opts.title_field)
+        title = _short(str(t)) if t not in (None, "") else None
     return Task(id=doc_id, kind="record", source_path=shown, location=location, group=group,
-                date=date, text=text, html=opts.html)
+                date=date, text=text, html=opts.html, title=title)
 
 
 def _jsonl_items(path: str, opts: SourceOptions) -> Iterator[Task | SourceError]:
@@ -351,33 +366,70 @@ def decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"not {encoding} text (invalid byte at offset {exc.start})") from None
+        raise DocumentError(f"not {encoding.upper()} text (invalid byte at offset {exc.start})") from None
     except LookupError:
         raise DocumentError(f"unknown encoding {encoding!r}") from None
 
 
-def _docx_paragraphs(data: bytes) -> list[str]:
+def _docx_paragraphs(data: bytes) -> tuple[list[str], str]:
     """Through the zip-bomb guard (`errcheck.docx_safety`): a .docx that inflates past its
     limits is recorded in errors.csv with the reason, like any unreadable file."""
-    from ..docx_safety import DocxRejected, docx_paragraphs
+    from ..docx_safety import DocxRejected, docx_paragraphs_and_title
 
     try:
-        return docx_paragraphs(data)
+        return docx_paragraphs_and_title(data)
     except DocxRejected as exc:
         raise DocumentError(str(exc)) from None
+
+
+TITLE_CHARS = 200
+
+
+def _short(s: str) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= TITLE_CHARS else s[: TITLE_CHARS - 1] + "…"
+
+
+def _first_line(text: str, markdown: bool = False) -> str | None:
+    for line in text.splitlines():
+        if markdown:
+            line = line.lstrip("#> \t")
+        if line.strip():
+            return _short(line)
+    return None
+
+
+def _html(source: str):
+    """The visible text of an HTML page, its map to the source, its title and meta tags."""
+    from ..htmltext import extract, meta_tags, page_title
+
+    html = extract(source)
+    tags = meta_tags(source)
+    return html, page_title(source, html.text, tags), tags
+
+
+def _dated(doc: Document, task: Task, tags: dict | None) -> Document:
+    """Set the document's date: the given one, else one inferred from the document."""
+    from ..dates import infer_date
+
+    path = task.source_path if task.kind != "record" else None
+    found = infer_date(doc.text, given=task.date, meta=tags, path=path)
+    doc.date, doc.date_source = found.iso, found.source
+    return doc
 
 
 def load(task: Task, encoding: str = "utf-8") -> Document:
     """Read and parse one task into the text to check; raise `DocumentError` if unusable."""
     meta: dict = {}
     if task.kind == "record":
-        text = task.text or ""
+        text, title, tags = task.text or "", task.title, None
         if task.html:
-            from ..htmltext import extract
-
-            html = extract(text)
+            html, page, tags = _html(text)
             text, meta["to_source"] = html.text, html.source_offset
-        return Document(task.id, task.group, task.date, text, "html" if task.html else "record", task.source_path, meta)
+            title = title or page
+        doc = Document(task.id, task.group, task.date, text, "html" if task.html else "record", task.source_path, meta,
+                       title=title)
+        return _dated(doc, task, tags)
     data = task.data
     if data is None:
         try:
@@ -385,19 +437,23 @@ def load(task: Task, encoding: str = "utf-8") -> Document:
                 data = fh.read()
         except OSError as exc:
             raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+    tags = None
     if task.kind == "docx":
-        paragraphs = _docx_paragraphs(data)
+        paragraphs, title = _docx_paragraphs(data)
         starts, pos = [], 0
         for p in paragraphs:
             starts.append(pos)
             pos += len(p) + 1
         meta["paragraph_starts"] = starts
         text = "\n".join(paragraphs)
+        # Word fills in "Microsoft Word - file.doc" when a document is converted
+        title = _short(title) if title and not title.startswith("Microsoft Word") else _first_line(text)
     else:
         text = decode(data, encoding)
         if task.kind == "html":
-            from ..htmltext import extract
-
-            html = extract(text)
+            html, title, tags = _html(text)
             text, meta["to_source"] = html.text, html.source_offset
-    return Document(task.id, task.group, task.date, text, task.kind, task.source_path, meta)
+        else:
+            title = _first_line(text, markdown=task.kind == "markdown")
+    doc = Document(task.id, task.group, task.date, text, task.kind, task.source_path, meta, title=title)
+    return _dated(doc, task, tags)

@@ -10,6 +10,13 @@ then simply redoes).
 Tables: ``documents`` (id PRIMARY KEY), ``findings`` ((doc_id, idx) PRIMARY KEY), ``errors``
 (location PRIMARY KEY), ``texts`` (the checked text of documents that have findings, for
 the report), ``items`` (ids seen in the current run, to detect duplicate ids) and ``meta``.
+
+Schema versions (``meta.schema_version``): 1, the first; 2 adds ``documents.title``,
+``documents.date_source`` and ``errors.reason_zh``. A version-1 store is migrated in place
+when it is opened (one transaction): its documents get ``date_source`` ``given`` (a
+``--date-field`` date) or ``none`` (version 1 inferred no dates) and no title, its
+reasons their Chinese, and its settings the new options' defaults, so ``errcheck report``
+reads it and ``--resume`` continues it. A store from a newer version is refused.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+from .reasons import zh
+
 STORE_NAME = "scan.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,7 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, grp TEXT NOT NULL, date TEXT, kind TEXT NOT NULL,
     source_path TEXT NOT NULL, location TEXT NOT NULL, length INTEGER NOT NULL,
     verdict TEXT NOT NULL, score INTEGER NOT NULL, serious INTEGER NOT NULL,
-    error INTEGER NOT NULL, warning INTEGER NOT NULL, findings INTEGER NOT NULL
+    error INTEGER NOT NULL, warning INTEGER NOT NULL, findings INTEGER NOT NULL,
+    title TEXT, date_source TEXT
 );
 CREATE TABLE IF NOT EXISTS findings (
     doc_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -39,10 +49,14 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (doc_id, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS errors (
-    location TEXT PRIMARY KEY, id TEXT NOT NULL, source_path TEXT NOT NULL, reason TEXT NOT NULL
+    location TEXT PRIMARY KEY, id TEXT NOT NULL, source_path TEXT NOT NULL, reason TEXT NOT NULL,
+    reason_zh TEXT
 );
 CREATE TABLE IF NOT EXISTS texts (doc_id TEXT PRIMARY KEY, text TEXT NOT NULL);
 """
+
+DOCUMENT_FIELDS = ("id, grp, date, kind, source_path, location, length, verdict, score, serious, error, warning, "
+                   "findings, title, date_source")
 
 FINDING_COLUMNS = (
     "start", "end", "line", "column", "text", "suggestions", "code", "category", "severity",
@@ -62,15 +76,69 @@ class StoreError(Exception):
     """The output directory holds a store that cannot be used as asked."""
 
 
+#: options added to SourceOptions since schema 1, with the value a version-1 scan had
+V2_OPTIONS = {"title_field": None}
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    from .reasons import zh
+
+    conn.create_function("reason_zh", 1, zh, deterministic=True)
+    conn.execute("ALTER TABLE documents ADD COLUMN title TEXT")
+    conn.execute("ALTER TABLE documents ADD COLUMN date_source TEXT")
+    conn.execute("UPDATE documents SET date_source = CASE WHEN date IS NULL THEN 'none' ELSE 'given' END")
+    conn.execute("ALTER TABLE errors ADD COLUMN reason_zh TEXT")
+    conn.execute("UPDATE errors SET reason_zh = reason_zh(reason)")
+    row = conn.execute("SELECT value FROM meta WHERE key='config'").fetchone()
+    if row:
+        config = json.loads(row[0])
+        options = config.setdefault("options", {})
+        for key, value in V2_OPTIONS.items():
+            options.setdefault(key, value)
+        conn.execute("UPDATE meta SET value=? WHERE key='config'", (json.dumps(config, ensure_ascii=False),))
+
+
+MIGRATIONS = {1: _migrate_1_to_2}
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.conn = sqlite3.connect(self.path, isolation_level=None)  # explicit transactions
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
         self.run = 0
         self._pending = False
+        try:
+            self._upgrade()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _upgrade(self) -> None:
+        """Create the tables of a new store, or migrate an older store to this schema."""
+        has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        version = self.get_meta("schema_version") if has_meta else None
+        if version is None:  # a new store
+            self.conn.executescript(SCHEMA)
+            self.set_meta("schema_version", SCHEMA_VERSION)
+            return
+        version = int(version)
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer errcheck (store schema {version}, "
+                             f"this version reads up to {SCHEMA_VERSION}); upgrade errcheck")
+        if version == SCHEMA_VERSION:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](self.conn)
+                version += 1
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (json.dumps(version),))
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     # --- opening ------------------------------------------------------------------------
     @classmethod
@@ -98,7 +166,6 @@ class Store:
         store = cls(path)
         stored = store.get_meta("config")
         if stored is None:
-            store.set_meta("schema_version", SCHEMA_VERSION)
             store.set_meta("config", config)
         elif _key(stored) != _key(config):
             changed = sorted(k for k in set(_key(stored)) | set(_key(config)) if stored.get(k) != config.get(k))
@@ -161,9 +228,11 @@ class Store:
         return row[0] if row else ""
 
     def add_error(self, location: str, doc_id: str, source_path: str, reason: str) -> bool:
-        """Record an unusable item (idempotent); True when it is new."""
+        """Record an unusable item (idempotent), with the reason in English and Chinese;
+        True when it is new."""
         self._begin()
-        cur = self.conn.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?, ?)", (location, doc_id, source_path, reason))
+        cur = self.conn.execute("INSERT OR IGNORE INTO errors (location, id, source_path, reason, reason_zh) "
+                                "VALUES (?, ?, ?, ?, ?)", (location, doc_id, source_path, reason, zh(reason)))
         return cur.rowcount > 0
 
     def add_results(self, results: list[dict]) -> None:
@@ -172,14 +241,16 @@ class Store:
         try:
             for r in results:
                 if r["type"] == "error":
-                    self.conn.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?, ?)",
-                                      (r["location"], r["id"], r["source_path"], r["reason"]))
+                    self.conn.execute("INSERT OR IGNORE INTO errors (location, id, source_path, reason, reason_zh) "
+                                      "VALUES (?, ?, ?, ?, ?)",
+                                      (r["location"], r["id"], r["source_path"], r["reason"], zh(r["reason"])))
                     continue
                 c = r["counts"]
                 self.conn.execute(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO documents ({DOCUMENT_FIELDS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (r["id"], r["group"], r["date"], r["kind"], r["source_path"], r["location"], r["length"],
-                     r["verdict"], r["score"], c["serious"], c["error"], c["warning"], len(r["findings"])),
+                     r["verdict"], r["score"], c["serious"], c["error"], c["warning"], len(r["findings"]),
+                     r.get("title"), r.get("date_source")),
                 )
                 self.conn.executemany(
                     "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -209,7 +280,8 @@ class Store:
     # --- reading back --------------------------------------------------------------------
     def iter_findings(self):
         """(document row dict, finding dict) in document id, finding order."""
-        q = """SELECT d.id, d.grp, d.date, d.source_path, f.* FROM findings f JOIN documents d ON d.id = f.doc_id
+        q = """SELECT d.id, d.grp, d.date, d.date_source, d.title, d.source_path, f.*
+               FROM findings f JOIN documents d ON d.id = f.doc_id
                ORDER BY f.doc_id, f.idx"""
         cur = self.conn.execute(q)
         names = [c[0] for c in cur.description]
@@ -223,7 +295,7 @@ class Store:
             yield dict(zip(names, row))
 
     def iter_errors(self):
-        cur = self.conn.execute("SELECT location, id, source_path, reason FROM errors ORDER BY location")
+        cur = self.conn.execute("SELECT location, id, source_path, reason, reason_zh FROM errors ORDER BY location")
         names = [c[0] for c in cur.description]
         for row in cur:
             yield dict(zip(names, row))

@@ -42,6 +42,8 @@ def check_task(checker, task: Task, encoding: str = "utf-8", default_as_of=None)
         "id": doc.id,
         "group": doc.group,
         "date": doc.date,
+        "date_source": doc.date_source,
+        "title": doc.title,
         "kind": doc.kind,
         "source_path": doc.source_path,
         "location": task.location,

@@ -27,13 +27,13 @@ def run(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
-def errors_csv(out_dir: Path) -> dict[str, str]:
-    with (out_dir / "errors.csv").open(encoding="utf-8", newline="") as fh:
-        return {row["location"]: row["reason"] for row in csv.DictReader(fh)}
+def errors_csv(out_dir: Path, column: str = "reason") -> dict[str, str]:
+    with (out_dir / "errors.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return {row["location"]: row[column] for row in csv.DictReader(fh)}
 
 
 def documents(out_dir: Path) -> list[str]:
-    with (out_dir / "documents.csv").open(encoding="utf-8", newline="") as fh:
+    with (out_dir / "documents.csv").open(encoding="utf-8-sig", newline="") as fh:
         return [row["document_id"] for row in csv.DictReader(fh)]
 
 
@@ -77,6 +77,14 @@ def test_traps_in_the_tree_are_recorded_and_the_scan_goes_on(tree, monkeypatch):
         "archive/loop.txt": "cannot read: symbolic link loop",
         "archive/pipe.txt": "not a regular file",
     }
+    assert errors_csv(tree / "out", "reason_zh") == {
+        "archive/deep/ping.html": "无法读取：符号链接循环",
+        "archive/deep/pong.html": "无法读取：符号链接循环",
+        "archive/gone.txt": "无法读取：符号链接指向的文件不存在",
+        "archive/locked": "无法列出目录：没有读取权限",
+        "archive/loop.txt": "无法读取：符号链接循环",
+        "archive/pipe.txt": "不是普通文件（如管道、设备）",
+    }
     summary = json.loads((tree / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["unreadable"] == 6 and summary["complete"] is True
 
@@ -112,6 +120,9 @@ def test_a_docx_zip_bomb_is_recorded_and_the_scan_goes_on(tmp_path, monkeypatch)
     assert reasons["a/bomb.docx"] == ("zip member 'word/document.xml' inflates to 160.0 MiB "
                                       "(at most 32.0 MiB per member)")
     assert "a zip bomb?" in reasons["a/dense.docx"]
+    reasons_zh = errors_csv(tmp_path / "out", "reason_zh")
+    assert reasons_zh["a/bomb.docx"] == "zip 成员「word/document.xml」解压后 160.0 MiB（每个成员最多 32.0 MiB）"
+    assert reasons_zh["a/dense.docx"].endswith("：疑似 zip 炸弹")
 
 
 def test_out_that_is_a_file_or_below_a_file_is_a_usage_error(tree):

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,7 @@ from batch_archive import A3_HTML, B1_HTML, SEED
 DATED = str(Path(__file__).resolve().parent / "data" / "dated.yaml")
 SCAN = ["scan", "archive", "records.jsonl", "--group-by-dir", "--text-field", "body", "--group-field", "site",
         "--date-field", "published", "-d", DATED, "--quiet"]
-OUTPUTS = ("findings.jsonl", "documents.csv", "errors.csv", "summary.json", "report.html")
+OUTPUTS = ("findings.jsonl", "findings.csv", "documents.csv", "errors.csv", "summary.json", "report.html")
 
 # (document, start, end, text, code, severity, source_start, source_end, paragraph, paragraph_offset)
 EXPECTED_FINDINGS = [
@@ -39,28 +40,36 @@ EXPECTED_FINDINGS = [
 ]
 
 EXPECTED_DOCUMENTS = """\
-document_id,group,date,kind,source_path,length,verdict,score,serious,error,warning,findings
-<script>alert(1)</script>,<i>账号</i>,2023-03-04,record,records.jsonl,11,fail,59,1,0,0,1
-r-2017,县政府网站,2017-05-01,record,records.jsonl,21,pass,98,0,0,1,1
-r-2020,县政府网站,2020-05-01,record,records.jsonl,21,warn,88,0,1,1,2
-r-clean,县医保局公众号,2023-01-02,record,records.jsonl,12,pass,100,0,0,0,0
-site-a/a1.txt,site-a,,text,archive/site-a/a1.txt,34,fail,0,4,0,0,4
-site-a/a2.md,site-a,,markdown,archive/site-a/a2.md,19,pass,100,0,0,0,0
-site-a/a4.docx,site-a,,docx,archive/site-a/a4.docx,33,fail,20,2,0,0,2
-site-a/news/a3.html,site-a,,html,archive/site-a/news/a3.html,41,fail,0,3,0,0,3
-site-b/b1.htm,site-b,,html,archive/site-b/b1.htm,34,fail,0,3,0,0,3
+document_id,title,group,date,date_source,kind,source_path,length,verdict,score,serious,error,warning,findings
+<script>alert(1)</script>,,<i>账号</i>,2023-03-04,given,record,records.jsonl,11,fail,59,1,0,0,1
+r-2017,,县政府网站,2017-05-01,given,record,records.jsonl,21,pass,98,0,0,1,1
+r-2020,,县政府网站,2020-05-01,given,record,records.jsonl,21,warn,88,0,1,1,2
+r-clean,,县医保局公众号,2023-01-02,given,record,records.jsonl,12,pass,100,0,0,0,0
+site-a/a1.txt,县医保局将京津冀写成京津翼，截止目前已整改，名族团结，党的二十精神,site-a,,none,text,archive/site-a/a1.txt,34,fail,0,4,0,0,4
+site-a/a2.md,标题,site-a,,none,markdown,archive/site-a/a2.md,19,pass,100,0,0,0,0
+site-a/a4.docx,第一段没有问题。,site-a,,none,docx,archive/site-a/a4.docx,33,fail,20,2,0,0,2
+site-a/news/a3.html,关于推进京津翼协同发展的通知,site-a,,none,html,archive/site-a/news/a3.html,41,fail,0,3,0,0,3
+site-b/b1.htm,,site-b,,none,html,archive/site-b/b1.htm,34,fail,0,3,0,0,3
 """
 
 EXPECTED_ERRORS = """\
-location,document_id,source_path,reason
-archive/site-b/b2.txt,site-b/b2.txt,archive/site-b/b2.txt,"binary data (NUL bytes), not text"
-archive/site-b/b3.docx,site-b/b3.docx,archive/site-b/b3.docx,not a readable .docx file: BadZipFile: File is not a zip file
-archive/site-b/b4.txt,site-b/b4.txt,archive/site-b/b4.txt,not utf-8 text (invalid byte at offset 0)
-records.jsonl:4,records.jsonl:4,records.jsonl,line 4: invalid JSON: Expecting value: line 1 column 1 (char 0)
-records.jsonl:5,r-notext,records.jsonl,text field 'body' missing
-records.jsonl:6,r-baddate,records.jsonl,date field 'published': not a date: 'yesterday'
-records.jsonl:7,r-2017,records.jsonl,duplicate document id (first at records.jsonl:1)
+location,document_id,source_path,reason,reason_zh
+archive/site-b/b2.txt,site-b/b2.txt,archive/site-b/b2.txt,"binary data (NUL bytes), not text",二进制数据（含 NUL 字节），不是文本
+archive/site-b/b3.docx,site-b/b3.docx,archive/site-b/b3.docx,not a readable .docx file: BadZipFile: File is not a zip file,\
+不是可读取的 .docx 文件：zip 文件损坏：不是 zip 文件
+archive/site-b/b4.txt,site-b/b4.txt,archive/site-b/b4.txt,not UTF-8 text (invalid byte at offset 0),\
+非 UTF-8 文本（偏移 0 处字节无效）
+records.jsonl:4,records.jsonl:4,records.jsonl,line 4: invalid JSON: Expecting value: line 1 column 1 (char 0),\
+第 4 行不是有效的 JSON：Expecting value: line 1 column 1 (char 0)
+records.jsonl:5,r-notext,records.jsonl,text field 'body' missing,缺少正文字段「body」
+records.jsonl:6,r-baddate,records.jsonl,date field 'published': not a date: 'yesterday',日期字段「published」不是日期：'yesterday'
+records.jsonl:7,r-2017,records.jsonl,duplicate document id (first at records.jsonl:1),文章编号重复（首次出现于 records.jsonl:1）
 """
+
+
+def excel_csv(text: str) -> bytes:
+    """What an Excel-ready CSV file holds: a UTF-8 byte-order mark, CRLF line ends."""
+    return ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8")
 
 
 def run(*argv):
@@ -77,7 +86,10 @@ def read_outputs(out_dir) -> dict:
     # stable across processes, results must be identical regardless
     version = summary.pop("ruleset_version")
     files["summary.json"] = summary
-    files["report.html"] = files["report.html"].replace(f"规则集 {version} ", "规则集 ")
+    page = files["report.html"].replace(f"规则集 {version} ", "规则集 ")
+    # when the scan ran: the one non-deterministic line of the report
+    files["report.html"], n = re.subn(r'<p class="meta" id="scan-time">[^<]*</p>', "", page)
+    assert n == 1
     return files
 
 
@@ -109,10 +121,12 @@ def test_findings_are_exact_and_point_into_the_sources(scanned):
     assert got == EXPECTED_FINDINGS
     first = recs[4]
     assert first == {
-        "document_id": "site-a/a1.txt", "group": "site-a", "date": None, "source_path": "archive/site-a/a1.txt",
+        "document_id": "site-a/a1.txt", "title": SEED, "group": "site-a", "date": None, "date_source": "none",
+        "source_path": "archive/site-a/a1.txt",
         "start": 10, "end": 13, "line": 1, "column": 11, "text": "京津翼", "suggestions": ["京津冀"], "code": "FP0001",
         "category": "fixed-phrase", "severity": "serious", "message": "「京津翼」应为「京津冀」：冀是河北省的简称",
         "context": "县医保局将京津冀写成京津翼，截止目前已整改，名族团", "kind": "listed",
+        "sentence": "县医保局将京津冀写成【京津翼】，截止目前已整改，名族团结，党的二十精神",
     }
     for r in recs:  # offsets point into the checked text / the HTML source
         if r["document_id"] == "site-a/a1.txt":
@@ -127,8 +141,8 @@ def test_findings_are_exact_and_point_into_the_sources(scanned):
 
 
 def test_documents_and_errors_are_exact(scanned):
-    assert (scanned / "documents.csv").read_text(encoding="utf-8") == EXPECTED_DOCUMENTS
-    assert (scanned / "errors.csv").read_text(encoding="utf-8") == EXPECTED_ERRORS
+    assert (scanned / "documents.csv").read_bytes() == excel_csv(EXPECTED_DOCUMENTS)
+    assert (scanned / "errors.csv").read_bytes() == excel_csv(EXPECTED_ERRORS)
     ids = [row["document_id"] for row in csv.DictReader(io.StringIO(EXPECTED_DOCUMENTS))]
     assert len(ids) == len(set(ids))
 
@@ -142,6 +156,7 @@ def test_summary(scanned):
     assert s["verdicts"] == {"fail": 5, "warn": 1, "pass": 3}
     assert s["by_category"] == {"fixed-phrase": 5, "normative": 2, "outdated": 1, "typo": 8}
     assert s["by_code"] == {"FP0001": 3, "FP0002": 2, "NM9001": 2, "OD0001": 1, "TY0001": 5, "TY0002": 3}
+    assert s["by_date_source"] == {"given": 4, "none": 5} and s["as_of"] is None
     assert s["by_group"] == [
         {"group": "<i>账号</i>", "documents": 1, "fail": 1, "warn": 0, "pass": 0, "findings": 1, "serious": 1, "error": 0, "warning": 0},
         {"group": "site-a", "documents": 4, "fail": 3, "warn": 0, "pass": 1, "findings": 9, "serious": 9, "error": 0, "warning": 0},
