@@ -1,6 +1,6 @@
 """Batch scanning throughput: ``errcheck scan`` with 1 and 2 workers, and the plain API.
 
-    python benchmarks/batch.py [--docs 20000] [--workers 1 2] [--json benchmarks/results/batch.json]
+    python benchmarks/batch.py [--docs 20000] [--workers 1 2] [--undated] [--json benchmarks/results/batch.json]
 
 Generates an archive of ``--docs`` articles (JSONL; 4–16 sentences of real published prose
 from ../shared/corpus each, a seed error in one article out of ten) in a temporary
@@ -11,7 +11,9 @@ directory, then measures, in the same run:
   ``rate(n) / (n × rate(1))``;
 * the single-process API rate: ``Checker.check`` over the same texts in a loop.
 
-Prints a short table and writes JSON.
+``--undated`` leaves the date out of the records (and ``--date-field`` off the scan), so
+every document's date is inferred from its text (`errcheck.dates`), and the API loop
+passes no date. Prints a short table and writes JSON.
 """
 
 from __future__ import annotations
@@ -59,11 +61,11 @@ def make_archive(path: Path, n: int, seed: int = 2024) -> int:
     return chars
 
 
-def scan(archive: Path, out: Path, workers: int) -> dict:
+def scan(archive: Path, out: Path, workers: int, dated: bool = True) -> dict:
     from errcheck.cli import main
 
     argv = ["scan", str(archive), "--out", str(out), "--workers", str(workers), "--group-field", "site",
-            "--date-field", "date", "--quiet"]
+            *(["--date-field", "date"] if dated else []), "--quiet"]
     began = time.perf_counter()
     code = main(argv, io.StringIO(), sys.stderr)
     wall = time.perf_counter() - began
@@ -73,7 +75,7 @@ def scan(archive: Path, out: Path, workers: int) -> dict:
     return {"wall_seconds": wall, "check_seconds": summary["run"]["seconds"], "summary": summary}
 
 
-def api_rate(archive: Path) -> dict:
+def api_rate(archive: Path, dated: bool = True) -> dict:
     import errcheck
 
     texts, dates = [], []
@@ -81,7 +83,7 @@ def api_rate(archive: Path) -> dict:
         for line in fh:
             rec = json.loads(line)
             texts.append(rec["text"])
-            dates.append(rec["date"])
+            dates.append(rec["date"] if dated else None)
     checker = errcheck.Checker()
     checker.load()
     checker.check(texts[0])  # warm up lazy parts (word segmenter)
@@ -95,6 +97,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=20_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--undated", action="store_true", help="records without dates: each one is inferred")
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "batch.json"))
     args = ap.parse_args()
 
@@ -104,7 +107,7 @@ def main() -> None:
         chars = make_archive(archive, args.docs)
         runs = []
         for n in args.workers:
-            r = scan(archive, tmp / f"out-{n}", n)
+            r = scan(archive, tmp / f"out-{n}", n, dated=not args.undated)
             s = r.pop("summary")
             runs.append({"workers": n, **r, "documents": s["totals"]["documents"], "characters": s["totals"]["characters"],
                          "findings": s["totals"]["findings"],
@@ -114,13 +117,14 @@ def main() -> None:
         base = next((r for r in runs if r["workers"] == 1), None)
         for r in runs:
             r["scaling_efficiency"] = r["docs_per_s"] / (r["workers"] * base["docs_per_s"]) if base else None
-        api = api_rate(archive)
+        api = api_rate(archive, dated=not args.undated)
         api["docs_per_s"] = api["documents"] / api["seconds"]
         api["chars_per_s"] = api["characters"] / api["seconds"]
 
     result = {
         "benchmark": "batch",
         "documents": args.docs,
+        "dated": not args.undated,
         "characters": chars,
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "python": platform.python_version(),

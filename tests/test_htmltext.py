@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import errcheck
 import errcheck.htmltext
-from errcheck.htmltext import HtmlText, extract
+from errcheck.htmltext import HtmlText, extract, meta_tags, page_title
 
 
 def spans(html):
@@ -198,3 +198,32 @@ def test_every_text_character_maps_back_to_its_source(pieces):
 def test_rejects_bytes():
     with pytest.raises(TypeError):
         extract(b"<p>x</p>")
+
+
+def test_meta_tags_by_name_property_and_itemprop():
+    page = ('<head><META NAME="PubDate" content="2017-01-01 12:00"><meta property=article:published_time '
+            "content='2017-01-02T08:00:00+08:00'><meta itemprop=\"datePublished\" content=\"2017-01-03\">"
+            '<meta name="ArticleTitle" content="关于&amp;的通知"><meta name="pubdate" content="later">'
+            '<meta charset="utf-8"><meta name="empty"></head>')
+    assert meta_tags(page) == {"pubdate": "2017-01-01 12:00", "article:published_time": "2017-01-02T08:00:00+08:00",
+                               "datepublished": "2017-01-03", "articletitle": "关于&的通知"}
+
+
+@pytest.mark.parametrize("page, title", [
+    ('<meta name="ArticleTitle" content="元数据标题"><title>标题_网站</title><h1>正文标题</h1>', "元数据标题"),
+    ("<title>标题_网站</title><body><h1>正文<b>标题</b></h1>", "正文标题"),
+    ("<title>标题_网站</title><body><header><h1>网站标志</h1></header><p>正文</p>", "标题_网站"),  # h1 not visible
+    ("<title>\n  两行\n  标题 </title>", "两行 标题"),
+    ("<p>无标题</p>", None),
+])
+def test_page_title(page, title):
+    assert page_title(page, extract(page).text) == title
+
+
+@settings(max_examples=150, deadline=None)
+@given(_pieces)
+def test_meta_tags_and_title_never_raise(pieces):
+    src = "".join(pieces) + "<meta name=x content=y><title>t</title>"
+    assert meta_tags(src)["x"] == "y"
+    t = page_title(src, extract(src).text)
+    assert t is None or len(t) <= 200

@@ -35,7 +35,12 @@ _PHRASES = {
     "the pattern matches no file": "没有匹配的文件",
 }
 
+_SIZE = r"[\d.,]+ (?:MiB|bytes)"  # as errcheck.docx_safety writes sizes
 _Q = r"'(?P<q>(?:[^'\\]|\\.)*)'|\"(?P<qq>(?:[^\"\\]|\\.)*)\""  # a repr()'d name
+
+
+def _size(s: str) -> str:
+    return s.replace(" bytes", " 字节")
 
 
 def _name(m: re.Match) -> str:
@@ -87,12 +92,12 @@ _rule(r"the \.docx holds (?P<n>[\d,]+) zip members \(at most (?P<max>[\d,]+)\)")
 _rule(rf"zip member (?:{_Q}) is encrypted")(lambda m: f"zip 成员「{_name(m)}」已加密")
 _rule(rf"zip member (?:{_Q}) uses an unsupported compression \(method (?P<n>\d+)\)")(
     lambda m: f"zip 成员「{_name(m)}」使用不支持的压缩方式（{m['n']}）")
-_rule(rf"zip member (?:{_Q}) inflates to (?P<size>[\d.,]+ MiB) \(at most (?P<max>[\d.,]+ MiB) per member\)")(
-    lambda m: f"zip 成员「{_name(m)}」解压后 {m['size']}（每个成员最多 {m['max']}）")
-_rule(rf"zip member (?:{_Q}) inflates (?P<n>[\d,]+) times \((?P<a>[\d.,]+ MiB) to (?P<b>[\d.,]+ MiB); "
+_rule(rf"zip member (?:{_Q}) inflates to (?P<size>{_SIZE}) \(at most (?P<max>{_SIZE}) per member\)")(
+    lambda m: f"zip 成员「{_name(m)}」解压后 {_size(m['size'])}（每个成员最多 {_size(m['max'])}）")
+_rule(rf"zip member (?:{_Q}) inflates (?P<n>[\d,]+) times \((?P<a>{_SIZE}) to (?P<b>{_SIZE}); "
       r"at most (?P<max>[\d,]+) times\): a zip bomb\?")(
-    lambda m: f"zip 成员「{_name(m)}」解压后膨胀 {m['n']} 倍（{m['a']} → {m['b']}，最多 {m['max']} 倍）：疑似 zip 炸弹")
-_rule(r"the \.docx inflates to more than (?P<size>[\d.,]+ MiB)")(lambda m: f".docx 解压后超过 {m['size']}")
+    lambda m: f"zip 成员「{_name(m)}」解压后膨胀 {m['n']} 倍（{_size(m['a'])} → {_size(m['b'])}，最多 {m['max']} 倍）：疑似 zip 炸弹")
+_rule(rf"the \.docx inflates to more than (?P<size>{_SIZE})")(lambda m: f".docx 解压后超过 {_size(m['size'])}")
 _rule(r"the \.docx holds more than (?P<n>[\d,]+) XML elements")(lambda m: f".docx 含超过 {m['n']} 个 XML 元素")
 _rule(r"the \.docx holds more than (?P<n>[\d,]+) paragraphs")(lambda m: f".docx 含超过 {m['n']} 个段落")
 _rule(rf"zip member (?:{_Q}) holds more data than its header declares")(

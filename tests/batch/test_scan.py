@@ -187,9 +187,11 @@ def test_report_is_escaped_self_contained_and_links_every_article(scanned):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;i&gt;账号&lt;/i&gt;" in page
     assert "http://" not in page and "https://" not in page and "<link" not in page
     assert "问题清单" in page and "扫描尚未完成" not in page
-    # one article view per document with findings, one <mark> per finding
+    # one article view per document with findings; each finding is marked twice: in its
+    # sentence in the problem list, and in the article view
     assert {f"doc-{n}" for n in range(1, 8)} <= parsed.ids and "doc-8" not in parsed.ids
-    assert parsed.marks == len(EXPECTED_FINDINGS)
+    assert parsed.marks == 2 * len(EXPECTED_FINDINGS)
+    assert '<span class="sent">县医保局将京津冀写成<mark class="sev-serious">京津翼</mark>，截止目前已整改，名族团结，党的二十精神</span>' in page
     assert '<mark class="sev-serious" title="FP0001 「京津翼」应为「京津冀」：冀是河北省的简称">京津翼<sup>1</sup></mark>' in page
     # the problem list: one table per group with findings, rows numbered within the group
     for group in ("&lt;i&gt;账号&lt;/i&gt;", "site-a", "site-b", "县政府网站"):
