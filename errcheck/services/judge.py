@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..normalize import replace_surrogates
-from .lm import LanguageModel, viterbi
+from .lm import LanguageModel, viterbi, viterbi_scored
 
 __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeated", "select"]
 
@@ -212,9 +212,12 @@ class ContextJudge:
         self._confusion: dict[str, dict[str, str]] = {}
         self._confusion_keys: dict[str, frozenset[str]] = {}
         self._word_memo: dict[str, list[tuple[str, str]]] = {}
+        self._word_table: dict[str, list[tuple[str, str]]] | None = None
+        self._word_domain: frozenset[str] = frozenset()
         self._pair_memo: dict[str, list[tuple[str, str]]] = {}
         self._masked, self._by_pinyin = self._load_index()
         self._load_confusion([f.read_bytes() for f in shape_files])
+        self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
         allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
         self._allow_re = re.compile("|".join(map(re.escape, sorted(set(allow), key=len, reverse=True)))) if allow else None
@@ -232,6 +235,7 @@ class ContextJudge:
         with self.lm.path.open("rb") as fh:  # the vocabulary sits at the end of the file
             fh.seek(max(0, st.st_size - (1 << 20)))
             digest.update(fh.read())
+        self._index_key = digest.digest()
         path = (self._cache_dir or default_cache_dir()) / f"context-index-{digest.hexdigest()[:24]}.pickle"
         try:
             with path.open("rb") as fh:
@@ -256,6 +260,7 @@ class ContextJudge:
                                 f"{self._confusables.common_limit}".encode())
         for table in tables:
             digest.update(hashlib.sha256(table).digest())
+        self._confusion_key = digest.digest()
         path = (self._cache_dir or default_cache_dir()) / f"context-confusion-{digest.hexdigest()[:24]}.pickle"
         try:
             with path.open("rb") as fh:
@@ -446,26 +451,62 @@ class ContextJudge:
     def word_alternatives(self, word: str) -> list[tuple[str, str]]:
         """Two-character vocabulary words a writer may have meant instead of ``word``
         (itself a word): words read alike (神迹/审计, 须要/需要), and one-character
-        look-alikes and near-homophones that are words. Each with its kind."""
+        look-alikes and near-homophones that are words. Each with its kind.
+
+        For the words a scan asks about (rarer than ``word_max_logprob``) the answers are
+        computed once for the whole vocabulary and cached on disk with the indexes
+        (`_load_word_table`): the first sight of a rare word costs nothing in a scan."""
+        table = self._word_table
+        if table is not None and word in self._word_domain:
+            return table.get(word, [])
         got = self._word_memo.get(word)
         if got is None:
-            costs = self._costs
-            out: dict[str, str] = {}
-            # a likelier word than the one written, and a common one
-            floor = max(self.word_min_logprob, costs[word] + 1.0)
-            for key in _pinyin_keys(word):
-                for other in self._by_pinyin.get(key, ()):
-                    if other != word and costs.get(other, -99.0) >= floor:
-                        out[other] = "homophone"
-            for j in range(2):
-                conf = self.confusion(word[j])
-                for c in self._masked.get(word[:j] + _MASK + word[j + 1:], ""):
-                    kind = conf.get(c)
-                    other = word[:j] + c + word[j + 1:]
-                    if kind and other not in out and costs.get(other, -99.0) >= floor:
-                        out[other] = kind
-            got = self._word_memo[word] = sorted(out.items())
+            got = self._word_memo[word] = self._compute_word_alternatives(word)
         return got
+
+    def _compute_word_alternatives(self, word: str) -> list[tuple[str, str]]:
+        costs = self._costs
+        out: dict[str, str] = {}
+        # a likelier word than the one written, and a common one
+        floor = max(self.word_min_logprob, costs[word] + 1.0)
+        for key in _pinyin_keys(word):
+            for other in self._by_pinyin.get(key, ()):
+                if other != word and costs.get(other, -99.0) >= floor:
+                    out[other] = "homophone"
+        for j in range(2):
+            conf = self.confusion(word[j])
+            for c in self._masked.get(word[:j] + _MASK + word[j + 1:], ""):
+                kind = conf.get(c)
+                other = word[:j] + c + word[j + 1:]
+                if kind and other not in out and costs.get(other, -99.0) >= floor:
+                    out[other] = kind
+        return sorted(out.items())
+
+    def _word_domain_of(self) -> frozenset[str]:
+        """The words `_scan_clause` asks `word_alternatives` about."""
+        return frozenset(w for w, lp in self._costs.items()
+                         if len(w) == 2 and lp < self.word_max_logprob and _HAN.fullmatch(w))
+
+    def _load_word_table(self, key: bytes) -> None:
+        """`word_alternatives` of every word of the domain (~95,000 words, ~5 s), cached
+        on disk keyed by the indexes' key, the confusion tables and the thresholds."""
+        from .cache import default_cache_dir, write_pickle as _write_pickle
+
+        self._word_table = None
+        self._word_domain = self._word_domain_of()
+        digest = hashlib.sha256(key + f"{self.word_min_logprob}:{self.word_max_logprob}".encode())
+        path = (self._cache_dir or default_cache_dir()) / f"context-words-{digest.hexdigest()[:24]}.pickle"
+        try:
+            with path.open("rb") as fh:
+                table = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            table = {}
+            for word in sorted(self._word_domain):
+                alts = self._compute_word_alternatives(word)
+                if alts:
+                    table[word] = alts
+            _write_pickle(path, table, "context word alternatives")
+        self._word_table = table
 
     def _best_candidate(self, tokens, offsets, k, kend, options, shields):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
@@ -488,8 +529,8 @@ class ContextJudge:
         best = None
         for rep, kind in options:
             new_span = span[:at] + rep + span[at + width:]
-            new_tokens = viterbi(new_span, lattice, unk)
-            if not real_word and sum(costs.get(t, unk) for t in new_tokens) <= old_uni:
+            new_tokens, new_uni = viterbi_scored(new_span, lattice, unk)
+            if not real_word and new_uni <= old_uni:
                 continue  # the correction does not even make better words
             if shields:
                 # the word the correction makes, in clause coordinates

@@ -1,0 +1,100 @@
+"""The compiled kernels of the context stage (errcheck/_speedups.c) make exactly the
+decisions of their pure-Python twins in errcheck.services.lm, and the judge's precomputed
+word-alternatives table answers as the on-demand computation does."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from errcheck.services import lm as lm_module
+from errcheck.services.judge import ContextJudge
+from errcheck.services.lm import LanguageModel, viterbi_py, viterbi_scored_py
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+try:
+    from errcheck import _speedups
+except ImportError:  # a build without a C compiler (ERRCHECK_NO_EXTENSIONS=1)
+    _speedups = None
+
+
+@pytest.fixture(scope="module")
+def model():
+    return LanguageModel().load()
+
+
+def test_the_extension_is_built_and_used():
+    """A build with a C compiler (as CI's) ships the extension and the judge uses it."""
+    if os.environ.get("ERRCHECK_NO_EXTENSIONS"):
+        pytest.skip("built without extensions on purpose")
+    assert _speedups is not None, "errcheck._speedups was not built (see hatch_build.py)"
+    assert lm_module.viterbi is _speedups.viterbi
+    assert lm_module.viterbi_scored is _speedups.viterbi_scored
+
+
+needs_ext = pytest.mark.skipif(_speedups is None, reason="errcheck._speedups not built")
+
+
+def _score(tokens, model):
+    return sum(model.unigrams.get(t, model.unknown_logprob) for t in tokens)
+
+
+@needs_ext
+def test_viterbi_matches_python_on_real_prose(model):
+    lattice, unk = model.lattice, model.unknown_logprob
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:3] for line in f.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line.strip()][:3000]
+    assert lines, "no corpus lines"
+    for line in lines:
+        tokens, score = _speedups.viterbi_scored(line, lattice, unk)
+        assert tokens == viterbi_py(line, lattice, unk)
+        assert _speedups.viterbi(line, lattice, unk) == tokens
+        py_tokens, py_score = viterbi_scored_py(line, lattice, unk)
+        assert score == py_score
+        # the score is the sum of the chosen words' unigram log10 probabilities
+        assert score == pytest.approx(_score(tokens, model), abs=1e-9)
+
+
+# characters the vocabulary knows, some it does not, an astral one and a lone surrogate
+_ALPHABET = list("国家权力利机关过上幸福辛生活政府攻中华人民共和各扶贫贪的了是在") + ["仼", "𠮷", "a", " ", "\ud800"]
+
+
+@needs_ext
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
+def test_viterbi_matches_python_on_any_string(model, text):
+    lattice, unk = model.lattice, model.unknown_logprob
+    tokens, score = _speedups.viterbi_scored(text, lattice, unk)
+    assert (tokens, score) == viterbi_scored_py(text, lattice, unk)
+    assert "".join(tokens) == text
+
+
+@needs_ext
+def test_viterbi_rejects_a_malformed_lattice():
+    with pytest.raises(TypeError):
+        _speedups.viterbi("国家", {"国": "not a pair"}, -7.0)
+    with pytest.raises(TypeError):
+        _speedups.viterbi("国家", ["not", "a", "dict"], -7.0)
+
+
+def test_word_table_answers_as_the_computation(tmp_path):
+    judge = ContextJudge(cache_dir=tmp_path).load()
+    table = judge._word_table
+    assert table, "the table is built on load"
+    domain = sorted(judge._word_domain)
+    rng = random.Random(7)
+    for word in rng.sample(domain, 400) + ["须要", "神迹"]:
+        if word in judge._word_domain:
+            assert judge.word_alternatives(word) == judge._compute_word_alternatives(word), word
+    # a word outside the scanned domain is computed on demand, as before
+    assert judge.word_alternatives("幸福") == judge._compute_word_alternatives("幸福")
+    # a second judge loads the table from the disk cache
+    again = ContextJudge(cache_dir=tmp_path).load()
+    assert again._word_table == table
+    assert list(tmp_path.glob("context-words-*.pickle"))
