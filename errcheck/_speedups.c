@@ -144,7 +144,136 @@ viterbi_scored(PyObject *self, PyObject *args)
     return Py_BuildValue("(Nd)", tokens, score);
 }
 
+/* completions(clause, i, max_word, masked, keys, costs, mask) -> dict: for each character c
+ * of `keys` that completes a vocabulary word of 2..max_word characters around clause[i]
+ * (by the masked index), the best such word's log10 probability. The loop of
+ * errcheck.services.judge.ContextJudge._completions_py, in the same order (the dict's
+ * insertion order breaks ties when candidates are ranked). */
+static PyObject *
+completions(PyObject *self, PyObject *args)
+{
+    PyObject *clause, *masked, *keys, *costs, *mask;
+    Py_ssize_t i, max_word;
+    if (!PyArg_ParseTuple(args, "UnnO!OO!U", &clause, &i, &max_word, &PyDict_Type, &masked, &keys,
+                          &PyDict_Type, &costs, &mask))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(clause);
+    if (i < 0 || i >= n) {
+        PyErr_SetString(PyExc_IndexError, "position outside the clause");
+        return NULL;
+    }
+    PyObject *best = PyDict_New();
+    if (best == NULL)
+        return NULL;
+    Py_ssize_t a0 = i - max_word + 1 > 0 ? i - max_word + 1 : 0;
+    for (Py_ssize_t a = a0; a <= i; a++) {
+        PyObject *stem = PyUnicode_Substring(clause, a, i);
+        if (stem == NULL)
+            goto fail;
+        PyObject *left = PyUnicode_Concat(stem, mask);
+        if (left == NULL) {
+            Py_DECREF(stem);
+            goto fail;
+        }
+        Py_ssize_t r0 = a + 1 - i > 0 ? a + 1 - i : 0;
+        Py_ssize_t r1 = n - i - 1 < a + max_word - i - 1 ? n - i - 1 : a + max_word - i - 1;
+        if (r1 > max_word - 1)
+            r1 = max_word - 1; /* `after` holds max_word - 1 characters */
+        for (Py_ssize_t r = r0; r <= r1; r++) {
+            PyObject *right = PyUnicode_Substring(clause, i + 1, i + 1 + r);
+            if (right == NULL)
+                goto fail_lr;
+            PyObject *key = PyUnicode_Concat(left, right);
+            if (key == NULL) {
+                Py_DECREF(right);
+                goto fail_lr;
+            }
+            PyObject *got = PyDict_GetItemWithError(masked, key); /* borrowed */
+            Py_DECREF(key);
+            if (got == NULL) {
+                Py_DECREF(right);
+                if (PyErr_Occurred())
+                    goto fail_lr;
+                continue;
+            }
+            int truth = PyObject_IsTrue(got);
+            if (truth <= 0) {
+                Py_DECREF(right);
+                if (truth < 0)
+                    goto fail_lr;
+                continue;
+            }
+            PyObject *both = PyNumber_And(got, keys);
+            if (both == NULL) {
+                Py_DECREF(right);
+                goto fail_lr;
+            }
+            PyObject *it = PyObject_GetIter(both);
+            Py_DECREF(both);
+            if (it == NULL) {
+                Py_DECREF(right);
+                goto fail_lr;
+            }
+            PyObject *c;
+            while ((c = PyIter_Next(it)) != NULL) {
+                PyObject *word = PyUnicode_Concat(stem, c);
+                PyObject *full = word ? PyUnicode_Concat(word, right) : NULL;
+                Py_XDECREF(word);
+                if (full == NULL) {
+                    Py_DECREF(c);
+                    Py_DECREF(it);
+                    Py_DECREF(right);
+                    goto fail_lr;
+                }
+                PyObject *lp = PyDict_GetItemWithError(costs, full); /* borrowed */
+                if (lp == NULL) {
+                    if (!PyErr_Occurred())
+                        PyErr_SetObject(PyExc_KeyError, full);
+                    Py_DECREF(full);
+                    Py_DECREF(c);
+                    Py_DECREF(it);
+                    Py_DECREF(right);
+                    goto fail_lr;
+                }
+                Py_DECREF(full);
+                double v = PyFloat_AsDouble(lp);
+                PyObject *prev = PyDict_GetItemWithError(best, c);
+                double pv = prev ? PyFloat_AsDouble(prev) : -99.0;
+                if ((v == -1.0 || pv == -1.0) && PyErr_Occurred()) {
+                    Py_DECREF(c);
+                    Py_DECREF(it);
+                    Py_DECREF(right);
+                    goto fail_lr;
+                }
+                if (v > pv && PyDict_SetItem(best, c, lp) < 0) {
+                    Py_DECREF(c);
+                    Py_DECREF(it);
+                    Py_DECREF(right);
+                    goto fail_lr;
+                }
+                Py_DECREF(c);
+            }
+            Py_DECREF(it);
+            Py_DECREF(right);
+            if (PyErr_Occurred())
+                goto fail_lr;
+        }
+        Py_DECREF(stem);
+        Py_DECREF(left);
+        continue;
+    fail_lr:
+        Py_DECREF(stem);
+        Py_DECREF(left);
+        goto fail;
+    }
+    return best;
+fail:
+    Py_DECREF(best);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"completions", completions, METH_VARARGS, "Best word completion per candidate character (see ContextJudge._completions_py)."},
     {"viterbi", viterbi, METH_VARARGS, "Unigram Viterbi segmentation over a word/prefix lattice (see errcheck.services.lm.viterbi_py)."},
     {"viterbi_scored", viterbi_scored, METH_VARARGS, "viterbi and the best path's score (see errcheck.services.lm.viterbi_scored_py)."},
     {NULL, NULL, 0, NULL},

@@ -98,3 +98,49 @@ def test_word_table_answers_as_the_computation(tmp_path):
     again = ContextJudge(cache_dir=tmp_path).load()
     assert again._word_table == table
     assert list(tmp_path.glob("context-words-*.pickle"))
+
+
+@pytest.fixture(scope="module")
+def loaded_judge(tmp_path_factory):
+    return ContextJudge(cache_dir=tmp_path_factory.mktemp("speedups-judge")).load()
+
+
+def _completion_args(judge, clause, i):
+    tok = clause[i]
+    conf = judge.confusion(tok)
+    keys = judge._confusion_keys.get(tok, frozenset(conf))
+    return clause, i, judge.max_word, judge._masked, keys, judge._costs
+
+
+@needs_ext
+def test_completions_match_python_on_real_prose(loaded_judge):
+    """Same characters, same log10 probabilities, same insertion order (it breaks ties
+    when candidates are ranked)."""
+    import re
+
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:2] for line in f.read_text(encoding="utf-8").splitlines()]
+    clauses = [m.group() for line in lines[:1500] for m in re.finditer(r"[\u4e00-\u9fff]{2,}", line)]
+    compared = 0
+    for clause in clauses:
+        for i in range(len(clause)):
+            args = _completion_args(loaded_judge, clause, i)
+            got = _speedups.completions(*args, "\x00")
+            want = ContextJudge._completions_py(*args)
+            assert list(got.items()) == list(want.items()), (clause, i)
+            compared += bool(want)
+    assert compared > 1000
+
+
+@needs_ext
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET[:-1]), min_size=1, max_size=12), st.data())
+def test_completions_match_python_on_any_clause(loaded_judge, clause, data):
+    i = data.draw(st.integers(0, len(clause) - 1))
+    args = _completion_args(loaded_judge, clause, i)
+    assert list(_speedups.completions(*args, "\x00").items()) == list(ContextJudge._completions_py(*args).items())
+
+
+@needs_ext
+def test_completions_reject_a_position_outside_the_clause(loaded_judge):
+    with pytest.raises(IndexError):
+        _speedups.completions("国家", 2, 4, {}, frozenset(), {}, "\x00")

@@ -61,6 +61,11 @@ _RESEGMENT = 1  # tokens re-segmented either side of a suspect
 _PAIR_MAX_LOGPROB = -4.0
 _CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 
+try:  # the candidate loop compiled (errcheck/_speedups.c), when the package was built with it
+    from .._speedups import completions as _completions
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _completions = None
+
 #: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
 #: today); a lone one followed by one or two lone characters reads as a name (曾培炎,
 #: 李赋宁). Surnames that are mostly function words (和, 于, 何, 与 …) are left out: they
@@ -370,8 +375,8 @@ class ContextJudge:
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob = self.min_word_logprob
-        n = len(clause)
         shields = None
+        completions = _completions or self._completions_py
         for k in range(ntok):
             tok = tokens[k]
             i = offsets[k]
@@ -390,19 +395,7 @@ class ContextJudge:
                 if conf:
                     # candidates that complete a word, with the best such word's log10
                     # probability: only the likeliest few go to the language model
-                    best_word: dict[str, float] = {}
-                    after = clause[i + 1:i + max_word]
-                    for a in range(max(0, i - max_word + 1), i + 1):
-                        left = clause[a:i] + _MASK
-                        for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
-                            right = after[:r]
-                            got = masked.get(left + right)
-                            if got:
-                                stem = left[:-1]
-                                for c in got & keys:
-                                    lp = costs[stem + c + right]
-                                    if lp > best_word.get(c, -99.0):
-                                        best_word[c] = lp
+                    best_word = completions(clause, i, max_word, masked, keys, costs, _MASK)
                     if best_word:
                         ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[:max_candidates]
                         jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
@@ -435,6 +428,28 @@ class ContextJudge:
                 while b > a and old[b - 1] == rep[b - 1]:
                     b -= 1
                 found.append(Proposal(base + i + a, base + i + b, old[a:b], rep[a:b], kind, round(gain, 3), form))
+
+    @staticmethod
+    def _completions_py(clause: str, i: int, max_word: int, masked, keys, costs, mask: str = _MASK) -> dict:
+        """For each character of ``keys`` that completes a vocabulary word of 2 to
+        ``max_word`` characters around ``clause[i]`` (by the masked index), the best such
+        word's log10 probability; insertion order breaks ties when candidates are ranked.
+        (errcheck/_speedups.c has the same loop compiled.)"""
+        n = len(clause)
+        best_word: dict[str, float] = {}
+        after = clause[i + 1:i + max_word]
+        for a in range(max(0, i - max_word + 1), i + 1):
+            left = clause[a:i] + mask
+            for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
+                right = after[:r]
+                got = masked.get(left + right)
+                if got:
+                    stem = left[:-1]
+                    for c in got & keys:
+                        lp = costs[stem + c + right]
+                        if lp > best_word.get(c, -99.0):
+                            best_word[c] = lp
+        return best_word
 
     def pair_alternatives(self, pair: str) -> list[tuple[str, str]]:
         """Common two-character words that read like ``pair`` (two lone characters)."""
