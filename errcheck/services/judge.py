@@ -158,6 +158,7 @@ class ContextJudge:
         word_candidates: bool = True,
         word_max_logprob: float = -5.0,
         word_min_logprob: float = -6.0,
+        word_gap: float = 1.0,
         max_candidates: int = 2,
         min_word_logprob: float = -7.0,
         trust_repeats: bool = True,
@@ -176,6 +177,8 @@ class ContextJudge:
         self.word_candidates = word_candidates
         self.word_min_logprob = word_min_logprob
         self.word_max_logprob = word_max_logprob
+        #: a word alternative must be this much likelier (log10) than the word written
+        self.word_gap = word_gap
         self.max_candidates = max_candidates
         self.min_word_logprob = min_word_logprob
         self.trust_repeats = trust_repeats
@@ -483,7 +486,7 @@ class ContextJudge:
         costs = self._costs
         out: dict[str, str] = {}
         # a likelier word than the one written, and a common one
-        floor = max(self.word_min_logprob, costs[word] + 1.0)
+        floor = max(self.word_min_logprob, costs[word] + self.word_gap)
         for key in _pinyin_keys(word):
             for other in self._by_pinyin.get(key, ()):
                 if other != word and costs.get(other, -99.0) >= floor:
@@ -509,7 +512,7 @@ class ContextJudge:
 
         self._word_table = None
         self._word_domain = self._word_domain_of()
-        digest = hashlib.sha256(key + f"{self.word_min_logprob}:{self.word_max_logprob}".encode())
+        digest = hashlib.sha256(key + f"{self.word_min_logprob}:{self.word_max_logprob}:{self.word_gap}".encode())
         path = (self._cache_dir or default_cache_dir()) / f"context-words-{digest.hexdigest()[:24]}.pickle"
         try:
             with path.open("rb") as fh:
