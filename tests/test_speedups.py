@@ -36,6 +36,7 @@ def test_the_extension_is_built_and_used():
     assert _speedups is not None, "errcheck._speedups was not built (see hatch_build.py)"
     assert lm_module.viterbi is _speedups.viterbi
     assert lm_module.viterbi_scored is _speedups.viterbi_scored
+    assert hasattr(_speedups, "Lattice")
 
 
 needs_ext = pytest.mark.skipif(_speedups is None, reason="errcheck._speedups not built")
@@ -112,35 +113,81 @@ def _completion_args(judge, clause, i):
     return clause, i, judge.max_word, judge._masked, keys, judge._costs
 
 
+@pytest.fixture(scope="module")
+def native(loaded_judge):
+    return _speedups.Lattice(loaded_judge._lattice, loaded_judge._masked, loaded_judge._unk)
+
+
 @needs_ext
-def test_completions_match_python_on_real_prose(loaded_judge):
-    """Same characters, same log10 probabilities, same insertion order (it breaks ties
-    when candidates are ranked)."""
+def test_the_judge_uses_the_native_lattice(loaded_judge):
+    assert isinstance(loaded_judge._native, _speedups.Lattice)
+
+
+@needs_ext
+def test_native_viterbi_matches_python_on_real_prose(loaded_judge, native):
     import re
 
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:3] for line in f.read_text(encoding="utf-8").splitlines()]
+    clauses = [m.group() for line in lines[:3000] for m in re.finditer(r"[\u4e00-\u9fff]+", line)]
+    assert len(clauses) > 1000
+    for clause in clauses:
+        assert native.viterbi_scored(clause, loaded_judge._unk) == viterbi_scored_py(
+            clause, loaded_judge._lattice, loaded_judge._unk)
+
+
+@needs_ext
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
+def test_native_viterbi_matches_python_on_any_string(loaded_judge, native, text):
+    tokens, score = native.viterbi_scored(text, loaded_judge._unk)
+    assert (tokens, score) == viterbi_scored_py(text, loaded_judge._lattice, loaded_judge._unk)
+    assert native.viterbi(text, loaded_judge._unk) == tokens
+
+
+def _keys(judge, ch):
+    return judge._confusion_keys.get(ch) or frozenset(judge.confusion(ch))
+
+
+@needs_ext
+def test_completions_match_python_on_real_prose(loaded_judge, native):
+    """The same characters with the same log10 probabilities, at every position."""
+    import re
+
+    judge = loaded_judge
     lines = [line for f in sorted(CORPUS.glob("*.txt"))[:2] for line in f.read_text(encoding="utf-8").splitlines()]
     clauses = [m.group() for line in lines[:1500] for m in re.finditer(r"[\u4e00-\u9fff]{2,}", line)]
-    compared = 0
+    found = 0
     for clause in clauses:
         for i in range(len(clause)):
-            args = _completion_args(loaded_judge, clause, i)
-            got = _speedups.completions(*args, "\x00")
-            want = ContextJudge._completions_py(*args)
-            assert list(got.items()) == list(want.items()), (clause, i)
-            compared += bool(want)
-    assert compared > 1000
+            keys = _keys(judge, clause[i])
+            want = judge._completions_py(clause, i, judge.max_word, judge._masked, keys, judge._costs)
+            assert native.completions(clause, i, judge.max_word, keys) == want, (clause, i)
+            found += bool(want)
+    assert found > 1000
+    # the rare-character case draws from every common character
+    clause = "当加强对仼行政区域"
+    want = judge._completions_py(clause, 4, judge.max_word, judge._masked, judge._common, judge._costs)
+    assert native.completions(clause, 4, judge.max_word, judge._common) == want
 
 
 @needs_ext
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_ALPHABET[:-1]), min_size=1, max_size=12), st.data())
-def test_completions_match_python_on_any_clause(loaded_judge, clause, data):
+def test_completions_match_python_on_any_clause(loaded_judge, native, clause, data):
+    judge = loaded_judge
     i = data.draw(st.integers(0, len(clause) - 1))
-    args = _completion_args(loaded_judge, clause, i)
-    assert list(_speedups.completions(*args, "\x00").items()) == list(ContextJudge._completions_py(*args).items())
+    keys = _keys(judge, clause[i])
+    assert native.completions(clause, i, judge.max_word, keys) == judge._completions_py(
+        clause, i, judge.max_word, judge._masked, keys, judge._costs)
 
 
 @needs_ext
-def test_completions_reject_a_position_outside_the_clause(loaded_judge):
+def test_native_lattice_rejects_bad_input(native):
     with pytest.raises(IndexError):
-        _speedups.completions("国家", 2, 4, {}, frozenset(), {}, "\x00")
+        native.completions("国家", 2, 4, frozenset())
+    with pytest.raises(TypeError):
+        native.completions("国家", 0, 4, ["国"])
+    with pytest.raises(TypeError):
+        _speedups.Lattice({"国": "not a pair"}, {}, -7.0)
+    with pytest.raises(TypeError):
+        _speedups.Lattice({"国": (None, False)}, {"\x00家": frozenset({"国家"})}, -7.0)

@@ -61,10 +61,10 @@ _RESEGMENT = 1  # tokens re-segmented either side of a suspect
 _PAIR_MAX_LOGPROB = -4.0
 _CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 
-try:  # the candidate loop compiled (errcheck/_speedups.c), when the package was built with it
-    from .._speedups import completions as _completions
+try:  # the lattice and the candidate loop compiled (errcheck/_speedups.c), when built
+    from .._speedups import Lattice as _NativeLattice
 except ImportError:  # pragma: no cover - a build without a C compiler
-    _completions = None
+    _NativeLattice = None
 
 #: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
 #: today); a lone one followed by one or two lone characters reads as a name (曾培炎,
@@ -224,6 +224,9 @@ class ContextJudge:
         self._word_domain: frozenset[str] = frozenset()
         self._pair_memo: dict[str, list[tuple[str, str]]] = {}
         self._masked, self._by_pinyin = self._load_index()
+        #: the lattice and the masked index in native tables (errcheck/_speedups.c): the
+        #: same segmentation and completions without creating strings; None without it
+        self._native = _NativeLattice(self._lattice, self._masked, self._unk) if _NativeLattice else None
         self._load_confusion([f.read_bytes() for f in shape_files])
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
@@ -365,7 +368,8 @@ class ContextJudge:
 
     def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
         costs, lattice, unk = self._costs, self._lattice, self._unk
-        tokens = viterbi(clause, lattice, unk)
+        native = self._native
+        tokens = native.viterbi(clause, unk) if native else viterbi(clause, lattice, unk)
         ntok = len(tokens)
         if ntok < 2:
             return
@@ -378,8 +382,7 @@ class ContextJudge:
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob = self.min_word_logprob
-        shields = None
-        completions = _completions or self._completions_py
+        shields = token_lps = None
         for k in range(ntok):
             tok = tokens[k]
             i = offsets[k]
@@ -398,9 +401,14 @@ class ContextJudge:
                 if conf:
                     # candidates that complete a word, with the best such word's log10
                     # probability: only the likeliest few go to the language model
-                    best_word = completions(clause, i, max_word, masked, keys, costs, _MASK)
+                    if native:
+                        best_word = native.completions(clause, i, max_word, keys)
+                    else:
+                        best_word = self._completions_py(clause, i, max_word, masked, keys, costs)
                     if best_word:
-                        ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[:max_candidates]
+                        # likeliest word first; equal ones by character (deterministic
+                        # whatever the order the completions were found in)
+                        ranked = sorted(best_word, key=lambda c: (-best_word[c], c))[:max_candidates]
                         jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
                                      "char"))
                 nxt = tokens[k + 1] if k + 1 < ntok else ""
@@ -419,7 +427,9 @@ class ContextJudge:
             for kend, options, form in jobs:
                 if shields is None:
                     shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
-                best = self._best_candidate(tokens, offsets, k, kend, options, shields)
+                if token_lps is None:
+                    token_lps = [costs.get(t, unk) for t in tokens]
+                best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
                 if best is None or best[1] < floor:
                     continue
                 rep, gain, kind = best
@@ -436,8 +446,8 @@ class ContextJudge:
     def _completions_py(clause: str, i: int, max_word: int, masked, keys, costs, mask: str = _MASK) -> dict:
         """For each character of ``keys`` that completes a vocabulary word of 2 to
         ``max_word`` characters around ``clause[i]`` (by the masked index), the best such
-        word's log10 probability; insertion order breaks ties when candidates are ranked.
-        (errcheck/_speedups.c has the same loop compiled.)"""
+        word's log10 probability. (``errcheck._speedups.Lattice.completions`` is the same
+        loop compiled over native tables.)"""
         n = len(clause)
         best_word: dict[str, float] = {}
         after = clause[i + 1:i + max_word]
@@ -526,10 +536,11 @@ class ContextJudge:
             _write_pickle(path, table, "context word alternatives")
         self._word_table = table
 
-    def _best_candidate(self, tokens, offsets, k, kend, options, shields):
+    def _best_candidate(self, tokens, offsets, k, kend, options, shields, token_lps=None):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
         by language-model gain over the window: (replacement, gain, kind) or None."""
         costs, lattice, unk = self._costs, self._lattice, self._unk
+        native = self._native
         ntok = len(tokens)
         lo = max(0, k - _RESEGMENT)
         hi = min(ntok, kend + _RESEGMENT)
@@ -539,7 +550,8 @@ class ContextJudge:
         width = offsets[kend - 1] + len(tokens[kend - 1]) - offsets[k]
         real_word = width > kend - k  # a word of the text is being replaced
         old_tokens = tokens[lo:hi]
-        old_uni = sum(costs.get(t, unk) for t in old_tokens)
+        # the unigram log10 probabilities of the tokens, summed in order
+        old_uni = sum(token_lps[lo:hi]) if token_lps is not None else sum(costs.get(t, unk) for t in old_tokens)
         tail = tokens[hi:hi + _CONTEXT]
         eos = hi + _CONTEXT >= ntok
         state = None
@@ -547,7 +559,10 @@ class ContextJudge:
         best = None
         for rep, kind in options:
             new_span = span[:at] + rep + span[at + width:]
-            new_tokens, new_uni = viterbi_scored(new_span, lattice, unk)
+            if native:
+                new_tokens, new_uni = native.viterbi_scored(new_span, unk)
+            else:
+                new_tokens, new_uni = viterbi_scored(new_span, lattice, unk)
             if not real_word and new_uni <= old_uni:
                 continue  # the correction does not even make better words
             if shields:
