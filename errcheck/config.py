@@ -191,13 +191,17 @@ class Resolver:
         self._by_dir: dict[Path, Path | None] = {}
 
     def for_path(self, path: str | Path | None) -> Settings:
-        """The settings that apply to ``path`` (None or ``-``: standard input, from the
-        working directory)."""
+        """The settings that apply to ``path``, a file or a directory (None or ``-``:
+        standard input, from the working directory)."""
         if self.isolated:
             return Settings()
         if self.explicit is not None:
             return self.explicit
-        start = Path.cwd() if path in (None, "-") else Path(path).resolve().parent
+        if path in (None, "-"):
+            start = Path.cwd()
+        else:
+            start = Path(path).resolve()
+            start = start if start.is_dir() else start.parent
         if start not in self._by_dir:
             self._by_dir[start] = find_config(start)
         found = self._by_dir[start]

@@ -58,10 +58,13 @@ def right_forms(rule: Rule, limit: int = LISTED_FORMS) -> str:
 
 
 def sample_message(rule: Rule) -> str:
-    """The message with the first listed forms filled in (placeholders left as … without)."""
-    match = rule.wrong[0] if rule.wrong else "…"
+    """The message with the first listed forms filled in; the template itself for a rule
+    that lists no wrong form."""
+    if not rule.wrong:
+        return rule.message
+    right = rule.right or (rule.params.templates if rule.family == "patterns" and rule.params is not None else ())
     try:
-        return rule.message.format(match=match, suggestion="、".join(rule.right) if rule.right else "…", kind="…")
+        return rule.message.format(match=rule.wrong[0], suggestion="、".join(right) if right else "…", kind="…")
     except (KeyError, IndexError, ValueError):
         return rule.message
 
@@ -148,10 +151,14 @@ def explain(rule: Rule, width: int = 12) -> list[str]:
             a, b = ex.span
             marked = ex.text[:a] + "[[" + ex.text[a:b] + "]]" + ex.text[b:]
             fix = ex.suggestion or (rule.right[0] if rule.right else "")
-            lines.append(f"  bad:  {marked}" + (f"  → {fix}" if fix else ""))
+            lines.append(f"  bad:  {_one_line(marked)}" + (f"  → {fix}" if fix else ""))
         for ex in rule.good_examples:
-            lines.append(f"  good: {ex.text}")
+            lines.append(f"  good: {_one_line(ex.text)}")
     return lines
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", "⏎")
 
 
 def to_dict(rule: Rule) -> dict:

@@ -49,11 +49,9 @@ def parse_selectors(values: Iterable[str] | str | None, what: str = "selector") 
     if values is None:
         return ()
     if isinstance(values, str):
-        values = re.split(r"[,\s]+", values.strip())
+        values = [v for v in re.split(r"[,\s]+", values) if v]
     out = []
     for v in values:
-        if isinstance(v, str) and not v.strip():
-            continue
         try:
             out.append(parse_selector(v))
         except ValueError as exc:
