@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--allow", action="append", metavar="PHRASE",
                        help="never flag what lies inside this phrase (a name, a local term); repeatable")
     check.add_argument("--report-unused-ignores", action="store_true", default=None,
-                       help=f"report suppression comments that silenced nothing (as EC0001 warnings)")
+                       help="report suppression comments that silenced nothing (as EC0001 warnings)")
     check.set_defaults(handler=_cmd_check)
 
     rules = sub.add_parser("rules", help="list the rules in force")

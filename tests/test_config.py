@@ -15,7 +15,7 @@ import errcheck
 from errcheck.allowlist import AllowList
 from errcheck.cli import main
 from errcheck.config import ConfigError, Resolver, find_config, glob_regex, load_config
-from errcheck.model import Report, Severity
+from errcheck.model import Report
 from errcheck.rules import CATEGORIES
 from errcheck.selectors import Layer, RuleSelection, parse_selectors
 
@@ -95,6 +95,19 @@ def test_ignoring_a_rule_lets_a_rule_it_overlapped_through(checker):
     assert [f.code for f in checker.check(text).findings] == ["FP0002"]
     others = [f.code for f in checker.check(text, ignore=["FP0002"]).findings]
     assert "FP0002" not in others
+
+
+def test_globs():
+    cases = {
+        "*.md": (["a.md"], ["a/b.md", "a.mdx"]),
+        "archive/**": (["archive/a.txt", "archive/2001/b.txt"], ["x/archive/a.txt"]),
+        "**/quotes/*.txt": (["quotes/a.txt", "x/y/quotes/a.txt"], ["quotes/a/b.txt"]),
+        "doc?/[!x]*.txt": (["docs/a.txt"], ["docs/x.txt", "doc/a.txt"]),
+    }
+    for pattern, (yes, no) in cases.items():
+        regex = glob_regex(pattern)
+        assert all(regex.fullmatch(p) for p in yes), pattern
+        assert not any(regex.fullmatch(p) for p in no), pattern
 
 
 # --------------------------------------------------------------------------- allow-list
