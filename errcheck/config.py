@@ -46,7 +46,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 #: file names searched in each directory, in order of precedence
-CONFIG_NAMES = ("errcheck.toml", ".errcheck.toml", "pyproject.toml")
+CONFIG_NAMES = (".errcheck.toml", "errcheck.toml", "pyproject.toml")
 MODES = ("fast", "thorough")
 
 

@@ -159,6 +159,9 @@ def test_discovery_nearest_wins_and_pyproject_needs_the_table(tmp_path):
     write(tmp_path / "a" / "b" / "errcheck.toml", "ignore = ['FP']\n")
     write(tmp_path / "a" / "b" / "pyproject.toml", "[tool.errcheck]\nignore = ['OD']\n")
     assert find_config(tmp_path / "a" / "b" / "c.txt") == tmp_path / "a" / "b" / "errcheck.toml"
+    write(tmp_path / "a" / "b" / ".errcheck.toml", "ignore = ['PT']\n")  # as .ruff.toml before ruff.toml
+    assert find_config(tmp_path / "a" / "b") == tmp_path / "a" / "b" / ".errcheck.toml"
+    (tmp_path / "a" / "b" / ".errcheck.toml").unlink()
     assert find_config(tmp_path / "a" / "x.txt") == tmp_path / "pyproject.toml"
     assert find_config(tmp_path / "a") == tmp_path / "pyproject.toml"
     r = Resolver()
