@@ -350,3 +350,10 @@ def test_readme_category_table(builtin_rules):
     assert [(c, int(n)) for c, n, _ in rows] == [(c, counts[c]) for c in CATEGORIES], (
         "update README's category table:\n" + "\n".join(expected))
     assert all(len(what) > 10 for _, _, what in rows)
+
+
+def test_checker_refuses_bad_selectors_and_phrases():
+    with pytest.raises(ValueError, match="is not a rule code"):
+        errcheck.Checker(select=["typos"])
+    with pytest.raises(ValueError, match="non-empty string"):
+        errcheck.Checker(allow=[""])

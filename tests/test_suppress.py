@@ -160,3 +160,11 @@ def test_cli_suppressions_on_a_markdown_file(tmp_path):
     # EC0001 is a rule like the others: it can be ignored
     code, out, _ = run("check", "--isolated", "--report-unused-ignores", "--ignore", "EC0001", str(md))
     assert "EC0001" not in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.lists(st.integers(1, 5), max_size=4))
+def test_any_string_is_safe(text, lines):
+    out = apply("errcheck: ignore " + text + "\n" + text, Report(tuple(finding(n) for n in lines)),
+                report_unused=True)
+    assert all(f.code == UNUSED_CODE or f.line in lines for f in out.findings)
