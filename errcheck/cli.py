@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Front-ends that live outside the core register their sub-commands here. Each module
 #: has ``add_commands(subparsers)`` and imports its heavy dependencies (FastAPI, dask...)
 #: only inside its handlers, so ``errcheck check`` never pays for them.
-COMMAND_MODULES = ("errcheck.batch.cli", "service.cli")
+COMMAND_MODULES = ("errcheck.batch.cli", "errcheck.annotate.cli", "service.cli")
 
 
 def _add_commands_from(module: str, sub) -> None:
