@@ -114,6 +114,10 @@ def rich_docx() -> bytes:
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>，没精打彩</w:t></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+    p = d.add_paragraph()  # an old-style hyperlink: a field whose result is ordinary text
+    for xml in ('<w:fldChar w:fldCharType="begin"/>', '<w:instrText> HYPERLINK "https://example.org/" </w:instrText>',
+                '<w:fldChar w:fldCharType="separate"/>', '<w:t>见京津翼规划</w:t>', '<w:fldChar w:fldCharType="end"/>'):
+        p._p.append(parse_xml(f'<w:r {nsdecls("w")}>{xml}</w:r>'))
     p = d.add_paragraph()
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>目录</w:t><w:tab/><w:t>中华人名共和国</w:t><w:br/>'
                           '<w:t>京津翼</w:t></w:r>'))
@@ -254,6 +258,7 @@ def test_text_model_reads_what_word_shows(rich):
     assert "请推进京津翼协同发展。" in texts  # the hyperlink's text is in its paragraph
     assert "学习党的二十精神" in texts  # a content control
     assert "字段：京津翼，没精打彩" in texts  # field results; not the instruction
+    assert "见京津翼规划" in texts
     assert "目录\t中华人名共和国\n京津翼\ufffc协同。" in texts  # tab, break, note reference
     assert "中华人名共和国" in texts  # a table cell over two runs
     # python-docx agrees on plain paragraphs
@@ -266,9 +271,9 @@ def test_every_finding_gets_a_comment_anchored_on_its_text(annotated):
     parts = _parts(out)
     comments = _comments(parts)
     seen = 0
-    for name, kind in (("word/document.xml", "document"), ("word/footnotes.xml", "footnotes")):
+    for name in ("word/document.xml",):
         spans = anchors(etree.fromstring(parts[name]))
-        notes = [a for a in summary.annotations if a.part == name]
+        notes = [a for a in summary.annotations if a.part == name and not a.in_field]
         assert notes, name
         for a in notes:
             cid = str(a.comment_id)
@@ -279,21 +284,24 @@ def test_every_finding_gets_a_comment_anchored_on_its_text(annotated):
             seen += 1
     # the findings this document was built with, each one found
     texts = sorted(a.finding.text for a in summary.annotations if a.comment_id is not None)
-    assert texts.count("京津翼") == 5 and texts.count("没精打彩") == 2
+    assert texts.count("京津翼") == 4 and texts.count("没精打彩") == 1
     assert texts.count("中华人名共和国") == 2 and texts.count("党的二十精神") == 2
     assert seen == summary.commented == len(texts)
 
 
-def test_header_and_footer_findings_go_to_one_summary_comment(annotated):
+def test_header_footer_and_note_findings_go_to_one_summary_comment(annotated):
     out, summary = annotated
     parts = _parts(out)
-    assert {a.kind for a in summary.uncommented} == {"header", "footer"}
+    assert sorted((a.place, a.finding.text) for a in summary.uncommented) == [
+        ("正文中的域（自动生成的内容）", "京津翼"), ("正文中的域（自动生成的内容）", "没精打彩"),
+        ("脚注", "京津翼"), ("页眉", "中华人名共和国"), ("页脚", "没精打彩")]
     text = _comments(parts)[str(summary.summary_comment_id)]
     for a in summary.uncommented:
-        assert f"「{a.finding.text}」" in text and a.finding.code in text and a.part in text
-    # no comment markup in headers or footers: Word does not allow it there
+        assert f"{a.place}：「{a.finding.text}」" in text and a.finding.code in text
+    # no comment markup in headers, footers (Word does not allow it) or notes (LibreOffice
+    # does not open such a file), and without tracked changes those parts are untouched
     for name, blob in parts.items():
-        if name.startswith("word/header") or name.startswith("word/footer"):
+        if name.startswith(("word/header", "word/footer", "word/footnotes")):
             assert b"comment" not in blob
             assert blob == _parts(rich_docx())[name]
 
@@ -317,7 +325,7 @@ def test_other_members_are_byte_identical_in_order_and_compression(rich, annotat
     before, after = zipfile.ZipFile(io.BytesIO(rich)), zipfile.ZipFile(io.BytesIO(out))
     names = [i.filename for i in before.infolist()]
     assert [i.filename for i in after.infolist()] == names  # comments.xml existed already
-    changed = MAY_CHANGE | {"word/document.xml", "word/footnotes.xml"}
+    changed = MAY_CHANGE | {"word/document.xml"}
     for info in before.infolist():
         assert after.getinfo(info.filename).compress_type == info.compress_type
         if info.filename not in changed:
@@ -377,7 +385,8 @@ def test_tracked_changes_accept_to_fix_and_reject_to_original(rich, tracked):
         notes = [a for a in summary.annotations if a.part == part.part]
         # every safe fix is made, except in field results (Word recomputes those)
         unfixed = [a for a in notes if a.finding.safe and not a.fixed]
-        assert all(a.part == "word/document.xml" and a.paragraph == 4 for a in unfixed)
+        assert sorted((a.paragraph, a.finding.text) for a in unfixed) == (
+            [(4, "京津翼"), (4, "没精打彩"), (5, "京津翼")] if part.kind == "document" else [])
         made = Report(tuple(a.finding for a in notes if a.fixed), part.report.length)
         assert body_text(accepted) == made.fix(part.text), part.part
         if not unfixed:
@@ -418,6 +427,7 @@ def test_tracked_changes_are_made_where_allowed_only(tracked):
     for el in root.iter(w("ins"), w("del")):
         assert el.get(w("author")) == "errcheck" and el.get(w("date")) == "2026-01-02T03:04:05Z"
     # every annotation id in the package is unique
+    assert b"<w:ins " in parts["word/footnotes.xml"] and b"commentRangeStart" not in parts["word/footnotes.xml"]
     ids = [el.get(w("id")) for name in ("word/document.xml", "word/footnotes.xml", "word/header1.xml")
            for el in etree.fromstring(parts[name]).iter(w("ins"), w("del"), w("commentRangeStart"))]
     assert len(ids) == len(set(ids))
@@ -525,7 +535,7 @@ def test_cli_annotate_docx(tmp_path, rich, capsys):
     assert main(["annotate", str(src), "--fix"]) == 1  # serious findings
     out = tmp_path / "稿件.checked.docx"
     err = capsys.readouterr().err
-    assert "tracked changes" in err and "word/header1.xml: PT0299" in err and "no comment" in err
+    assert "tracked changes" in err and "word/header1.xml:1: PT0299" in err and "listed in the summary comment" in err
     assert b"<w:ins " in _parts(out.read_bytes())["word/document.xml"]
     assert main(["annotate", str(src), "-o", str(tmp_path / "x.docx"), "--min-severity", "serious",
                  "--fail-on", "serious", "--category", "typo"]) == 0

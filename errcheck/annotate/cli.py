@@ -1,9 +1,9 @@
 """``errcheck annotate FILE [-o OUT] [--track-changes]``: the document back with its findings.
 
 * ``.docx`` → the same document with a Word comment on each finding; ``--track-changes``
-  (alias ``--fix``) also makes the safe fixes as tracked changes. Findings in headers and
-  footers, where Word allows no comment, are listed in one comment on the first paragraph
-  and on standard error.
+  (alias ``--fix``) also makes the safe fixes as tracked changes. Findings in headers,
+  footers and notes, which get no comments of their own (see `errcheck.annotate.ooxml`),
+  are listed in one comment on the first paragraph and on standard error.
 * ``.html``/``.htm`` → the page with the findings in ``<mark>`` (safe fixes as
   ``<del>``/``<ins>`` with ``--track-changes``).
 * ``.txt`` (or any other UTF-8 text) → the text (safe fixes applied with
@@ -127,7 +127,7 @@ def _docx(data, checker, args, options, src, err):
         f = a.finding
         hint = " → " + " / ".join(f.suggestions) if f.suggestions else ""
         done = " (fixed as a tracked change)" if a.fixed else ""
-        print(f"{src}:{a.part}: {f.code} [{f.severity.label}] 「{f.text}」{hint}  {f.message}"
-              f" (no comment: Word allows none in a {a.kind}){done}", file=err)
+        print(f"{src}:{a.part}:{a.paragraph + 1}: {f.code} [{f.severity.label}] 「{f.text}」{hint}  {f.message}"
+              f" (listed in the summary comment: no comment in {a.place}){done}", file=err)
     extra = f", {summary.commented} comments, {summary.fixed} tracked changes"
     return result, summary.findings, extra

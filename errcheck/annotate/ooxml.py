@@ -14,10 +14,13 @@ offset), and a finding's boundaries are made run boundaries by splitting the ``w
 its run (the new run gets a copy of the run's properties). A text box's paragraphs are
 paragraphs of their own; the VML fallback copy of a text box is skipped.
 
-Which parts. The main document, footnotes and endnotes get comments. Word does not
-allow comments in headers and footers, so their findings are listed in one summary
+Which parts. The main document gets comments. Word does not allow comments in headers
+and footers, LibreOffice (7.4) refuses to open a .docx with a comment in a footnote or
+endnote (Word allows those) and drops a comment inside a field result (a table of
+contents, a document property: text Word computes; hyperlink fields are ordinary text).
+So the findings of headers, footers, notes and field results are listed in one summary
 comment on the first paragraph of the body (and in the summary this module returns);
-their safe fixes are still made as tracked changes, which headers and footers allow.
+their safe fixes are still made as tracked changes where that is allowed (not in fields).
 
 Tracked changes are made only for a ``safe`` finding (one curated correction) whose text
 lies in one paragraph, outside fields, existing revisions and note references.
@@ -50,9 +53,9 @@ COMMENTS_TYPE = RT + "comments"
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 STRICT_W_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
-#: parts annotated, by relationship type from the main document: (kind, comments allowed)
-STORY_TYPES = {RT + "footnotes": ("footnotes", True), RT + "endnotes": ("endnotes", True),
-               RT + "header": ("header", False), RT + "footer": ("footer", False)}
+#: parts checked besides the main document, by relationship type: their kind
+STORY_TYPES = {RT + "footnotes": "footnotes", RT + "endnotes": "endnotes", RT + "header": "header",
+               RT + "footer": "footer"}
 
 
 def _w(tag: str) -> str:
@@ -71,7 +74,7 @@ SKIP = {PPR, RPR, _w("sdtPr"), _w("sdtEndPr"), _w("del"), _w("moveFrom"), _w("cu
         f"{{{M_NS}}}oMath", f"{{{M_NS}}}oMathPara", P}
 #: containers whose text must not be changed by a tracked change
 NO_FIX = {_w("ins"), _w("moveTo"), _w("fldSimple")}
-FLDCHAR = _w("fldChar")
+FLDCHAR, INSTR, SIMPLE_FIELD = _w("fldChar"), _w("instrText"), _w("fldSimple")
 #: run children that are not content: a run holding only these and text may be deleted
 RUN_PROPS = {RPR, _w("lastRenderedPageBreak")}
 
@@ -82,10 +85,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 class Unit:
     """A piece of a paragraph's text: a ``w:t`` (several characters) or an atom (one)."""
 
-    __slots__ = ("elem", "start", "length", "fixable")
+    __slots__ = ("elem", "start", "length", "fixable", "commentable")
 
-    def __init__(self, elem, start: int, length: int, fixable: bool) -> None:
-        self.elem, self.start, self.length, self.fixable = elem, start, length, fixable
+    def __init__(self, elem, start: int, length: int, fixable: bool, commentable: bool = True) -> None:
+        self.elem, self.start, self.length = elem, start, length
+        #: may be replaced by a tracked change / may carry a comment anchor
+        self.fixable, self.commentable = fixable, commentable
 
     @property
     def run(self):
@@ -112,7 +117,7 @@ class Paragraph:
         for el in (t, tail):
             el.set(XML_SPACE, "preserve")
         t.addnext(tail)
-        self.units.insert(i + 1, Unit(tail, u.start + offset, u.length - offset, u.fixable))
+        self.units.insert(i + 1, Unit(tail, u.start + offset, u.length - offset, u.fixable, u.commentable))
         u.length = offset
 
     def run_starting_at(self, k: int):
@@ -160,29 +165,42 @@ def _empty_run_like(run):
     return new
 
 
+def _is_link(instruction: str) -> bool:
+    return instruction.strip().upper().startswith("HYPERLINK")
+
+
 class _FieldState:
     """Complex fields (``w:fldChar`` begin/separate/end) across a part: the text of a
     field result is text, its instruction is not; nested fields nest."""
 
     def __init__(self) -> None:
-        self.stack: list[str] = []
+        self.stack: list[list] = []  # [state, instruction] per open field
 
     def update(self, fld) -> None:
         kind = fld.get(_w("fldCharType"))
         if kind == "begin":
-            self.stack.append("instr")
+            self.stack.append(["instr", ""])
         elif kind == "separate" and self.stack:
-            self.stack[-1] = "result"
+            self.stack[-1][0] = "result"
         elif kind == "end" and self.stack:
             self.stack.pop()
 
+    def instruction(self, text: str) -> None:
+        if self.stack:
+            self.stack[-1][1] += text
+
     @property
     def in_instruction(self) -> bool:
-        return bool(self.stack) and self.stack[-1] == "instr"
+        return bool(self.stack) and self.stack[-1][0] == "instr"
 
     @property
     def in_field(self) -> bool:
         return bool(self.stack)
+
+    @property
+    def in_generated(self) -> bool:
+        """In the result of a field other than a hyperlink: text Word computes."""
+        return any(not _is_link(instr) for _, instr in self.stack)
 
 
 def _in_fallback(p) -> bool:
@@ -200,7 +218,7 @@ def paragraphs_of(root) -> list[Paragraph]:
         pieces: list[str] = []
         pos = 0
 
-        def walk(el, fixable: bool) -> None:
+        def walk(el, fixable: bool, generated: bool) -> None:
             nonlocal pos
             for child in el:
                 tag = child.tag
@@ -213,22 +231,27 @@ def paragraphs_of(root) -> list[Paragraph]:
                             fields.update(rc)
                             continue
                         if fields.in_instruction:
+                            if rtag == INSTR:
+                                fields.instruction(rc.text or "")
                             continue
                         if rtag == T:
                             text = rc.text or ""
-                            if text:
-                                para.units.append(Unit(rc, pos, len(text), fixable and not fields.in_field))
-                                pieces.append(text)
-                                pos += len(text)
+                            length = len(text)
                         elif rtag in ATOMS:
-                            ok = fixable and not fields.in_field and rtag in PLAIN_ATOMS
-                            para.units.append(Unit(rc, pos, 1, ok))
-                            pieces.append(ATOMS[rtag])
-                            pos += 1
+                            text, length = ATOMS[rtag], 1
+                        else:
+                            continue
+                        if length:
+                            ok = fixable and not fields.in_field and (rtag == T or rtag in PLAIN_ATOMS)
+                            para.units.append(Unit(rc, pos, length, ok, not (generated or fields.in_generated)))
+                            pieces.append(text)
+                            pos += length
+                elif tag == SIMPLE_FIELD:
+                    walk(child, False, generated or not _is_link(child.get(_w("instr"), "")))
                 else:
-                    walk(child, fixable and tag not in NO_FIX)
+                    walk(child, fixable and tag not in NO_FIX, generated)
 
-        walk(p, True)
+        walk(p, True, False)
         para.text = "".join(pieces)
         out.append(para)
     return out
@@ -241,9 +264,17 @@ class Annotation:
     part: str  #: zip member name, e.g. ``word/document.xml``
     kind: str  #: ``document``, ``footnotes``, ``endnotes``, ``header`` or ``footer``
     finding: Finding  #: offsets into that part's text (`PartResult.text`)
-    comment_id: int | None = None  #: the Word comment on it, or None (header/footer)
+    comment_id: int | None = None  #: the Word comment on it; None outside the main document
     fixed: bool = False  #: its safe fix was made as a tracked change
     paragraph: int = 0  #: index of the paragraph it starts in, within the part
+    #: in the result of a field (a table of contents, a document property...): text Word
+    #: computes, which gets no comment of its own (LibreOffice drops comments there)
+    in_field: bool = False
+
+    @property
+    def place(self) -> str:
+        where = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注"}
+        return where[self.kind] + ("中的域（自动生成的内容）" if self.in_field else "")
 
 
 @dataclass
@@ -277,7 +308,8 @@ class Summary:
 
     @property
     def uncommented(self) -> list[Annotation]:
-        """Findings Word cannot carry a comment for (headers and footers)."""
+        """Findings without a comment of their own (headers, footers, notes): they are
+        listed in the summary comment."""
         return [a for a in self.annotations if a.comment_id is None]
 
 
@@ -353,8 +385,8 @@ class _Annotator:
                 if rel.get("Type") == COMMENTS_TYPE and name in self.blobs:
                     comments_part = name
                 elif rel.get("Type") in STORY_TYPES and name in self.blobs:
-                    kind, _ = STORY_TYPES[rel.get("Type")]
-                    stories.append((name, kind, kind in ("footnotes", "endnotes")))
+                    kind = STORY_TYPES[rel.get("Type")]
+                    stories.append((name, kind, False))
         order = {"document": 0, "footnotes": 1, "endnotes": 2, "header": 3, "footer": 4}
         stories.sort(key=lambda s: (order[s[1]], s[0]))
         for name, _, _ in stories:
@@ -366,12 +398,12 @@ class _Annotator:
                                            ([self.comments_root] if self.comments_root is not None else []))
         self.new_comments = []
         touched = set()
-        header_notes: list[Annotation] = []
+        aside: list[Annotation] = []
         for name, kind, may_comment in stories:
-            if self._annotate_story(name, kind, roots[name], may_comment, header_notes):
+            if self._annotate_story(name, kind, roots[name], may_comment, aside):
                 touched.add(name)
-        if header_notes:
-            if self._summary_comment(roots[main], header_notes):
+        if aside:
+            if self._summary_comment(roots[main], aside):
                 touched.add(main)
         for name in touched:
             self.changed[name] = _serialize(roots[name], self.blobs[name])
@@ -396,7 +428,7 @@ class _Annotator:
         return value
 
     # -- one story part -------------------------------------------------------------------
-    def _annotate_story(self, name, kind, root, may_comment, header_notes) -> bool:
+    def _annotate_story(self, name, kind, root, may_comment, aside) -> bool:
         paras = paragraphs_of(root)
         text = "\n".join(p.text for p in paras)
         self.chars += len(text)
@@ -415,20 +447,23 @@ class _Annotator:
             note = Annotation(name, kind, f, paragraph=located[0][0] if located else 0)
             self.summary.annotations.append(note)
             if located is None:
+                aside.append(note)
                 continue
             (pi, s), (pj, e) = located
-            if not may_comment and not (self.track_changes and f.safe):
-                header_notes.append(note)
+            in_field = not all(u.commentable for k in range(pi, pj + 1)
+                               for u in paras[k].units_in(s if k == pi else 0, e + 1 if k == pj else 1 << 30))
+            note.in_field = in_field
+            commentable = may_comment and not in_field
+            fix = f.suggestions[0] if self.track_changes and f.safe and f.suggestions and pi == pj else None
+            if not commentable and fix is None:
+                aside.append(note)
                 continue
-            fix = None
-            if self.track_changes and f.safe and f.suggestions and pi == pj:
-                fix = f.suggestions[0]
             first, last = self._mark(paras[pi], s, paras[pj], e, fix, note)
-            if may_comment:
+            if commentable:
                 note.comment_id = self._comment(first, last, self._comment_lines(f, note.fixed))
             else:
-                header_notes.append(note)
-            changed = changed or note.fixed or may_comment
+                aside.append(note)
+            changed = changed or note.fixed or commentable
         self.summary.annotations.sort(key=lambda a: (a.part, a.finding.start))
         return changed
 
@@ -520,12 +555,13 @@ class _Annotator:
 
     def _summary_comment(self, body_root, notes: list[Annotation]) -> bool:
         target = next((p for p in paragraphs_of(body_root) if p.text.strip()), None)
-        lines = ["errcheck：页眉/页脚中的问题（Word 不允许在页眉页脚中加批注）"]
-        for a in sorted(notes, key=lambda a: (a.part, a.finding.start)):
+        lines = ["errcheck：页眉、页脚、脚注、尾注和域中的问题（这些位置不加批注）"]
+        order = {"document": 0, "footnotes": 1, "endnotes": 2, "header": 3, "footer": 4}
+        for a in sorted(notes, key=lambda a: (order[a.kind], a.part, a.finding.start)):
             f = a.finding
             fixed = f"（已按修订改为「{f.suggestions[0]}」）" if a.fixed else ""
             hint = " → " + " / ".join(f.suggestions) if f.suggestions else ""
-            lines.append(f"{a.part}：「{f.text}」{hint} {f.code} [{f.severity.label}] {f.message}{fixed}")
+            lines.append(f"{a.place}：「{f.text}」{hint} {f.code} [{f.severity.label}] {f.message}{fixed}")
         if target is None:
             return False
         p = target.elem
