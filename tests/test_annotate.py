@@ -433,6 +433,42 @@ def test_tracked_changes_are_made_where_allowed_only(tracked):
     assert len(ids) == len(set(ids))
 
 
+def test_text_boxes_and_existing_revisions(checker):
+    """A text box is read once (its VML fallback copy is skipped) and gets no comment of
+    its own; text already deleted by a tracked change is not text; text already inserted
+    by one gets a comment but no second tracked change."""
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:v="urn:schemas-microsoft-com:vml" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+    box = '<w:txbxContent><w:p><w:r><w:t>推进京津翼协同</w:t></w:r></w:p></w:txbxContent>'
+    d = docx.Document()
+    d.add_paragraph("第一段。")
+    p = d.add_paragraph("文本框：")
+    p._p.append(parse_xml(f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing>'
+                          f'</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict>'
+                          '</mc:Fallback></mc:AlternateContent></w:r>'))
+    p = d.add_paragraph("修订：")
+    p._p.append(parse_xml(f'<w:del {ns} w:id="90" w:author="甲" w:date="2025-01-01T00:00:00Z"><w:r><w:delText>京津翼'
+                          '</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(f'<w:ins {ns} w:id="91" w:author="乙" w:date="2025-01-01T00:00:00Z"><w:r><w:t>没精打彩</w:t>'
+                          '</w:r></w:ins>'))
+    data = _save(d)
+    out, summary = annotate_docx(data, checker, track_changes=True)
+    assert [(a.place, a.finding.text, a.comment_id is not None, a.fixed) for a in summary.annotations] == [
+        ("正文中的文本框", "京津翼", False, True), ("正文", "没精打彩", True, False)]
+    assert summary.parts[0].text == "第一段。\n文本框：\ufffc\n推进京津翼协同\n修订：没精打彩"
+    root = etree.fromstring(_parts(out)["word/document.xml"])
+    # the fix is made in the text box's DrawingML copy only; the old revisions are untouched
+    assert [e.get(w("author")) for e in root.iter(w("del"))] == ["errcheck", "甲"]
+    assert [e.get(w("author")) for e in root.iter(w("ins"))] == ["errcheck", "乙"]
+    fallback = root.find(".//{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+    assert "".join(t.text for t in fallback.iter(w("t"))) == "推进京津翼协同"
+    text = _comments(_parts(out))[str(summary.summary_comment_id)]
+    assert "正文中的文本框：「京津翼」" in text
+    ids = [e.get(w("id")) for e in root.iter(w("ins"), w("del"), w("commentRangeStart"))]
+    assert len(ids) == len(set(ids)) and min(int(i) for i in ids if i not in ("90", "91")) > 91
+
+
 # -- property: any run layout ---------------------------------------------------------------------
 
 PIECES = ["他一整天都没精打彩的。", "推进京津翼协同发展，", "学习党的二十精神。", "天气很好，", "我们开会讨论。",

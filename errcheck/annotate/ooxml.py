@@ -18,7 +18,8 @@ Which parts. The main document gets comments. Word does not allow comments in he
 and footers, LibreOffice (7.4) refuses to open a .docx with a comment in a footnote or
 endnote (Word allows those) and drops a comment inside a field result (a table of
 contents, a document property: text Word computes; hyperlink fields are ordinary text).
-So the findings of headers, footers, notes and field results are listed in one summary
+Text boxes get none either (LibreOffice keeps them, Word was not verified). So the
+findings of headers, footers, notes, field results and text boxes are listed in one summary
 comment on the first paragraph of the body (and in the summary this module returns);
 their safe fixes are still made as tracked changes where that is allowed (not in fields).
 
@@ -74,6 +75,7 @@ SKIP = {PPR, RPR, _w("sdtPr"), _w("sdtEndPr"), _w("del"), _w("moveFrom"), _w("cu
         f"{{{M_NS}}}oMath", f"{{{M_NS}}}oMathPara", P}
 #: containers whose text must not be changed by a tracked change
 NO_FIX = {_w("ins"), _w("moveTo"), _w("fldSimple")}
+TXBX = _w("txbxContent")
 FLDCHAR, INSTR, SIMPLE_FIELD = _w("fldChar"), _w("instrText"), _w("fldSimple")
 #: run children that are not content: a run holding only these and text may be deleted
 RUN_PROPS = {RPR, _w("lastRenderedPageBreak")}
@@ -102,6 +104,8 @@ class Paragraph:
         self.elem = elem
         self.units: list[Unit] = []
         self.text = ""
+        #: a paragraph of a text box (``w:txbxContent``)
+        self.in_textbox = any(a.tag == TXBX for a in elem.iterancestors())
 
     def unit_at(self, k: int) -> int:
         starts = [u.start for u in self.units]
@@ -270,11 +274,15 @@ class Annotation:
     #: in the result of a field (a table of contents, a document property...): text Word
     #: computes, which gets no comment of its own (LibreOffice drops comments there)
     in_field: bool = False
+    #: in a text box: no comment of its own either (LibreOffice keeps one there, but it
+    #: was not verified with Word, which restricts comments outside the main text)
+    in_textbox: bool = False
 
     @property
     def place(self) -> str:
         where = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注"}
-        return where[self.kind] + ("中的域（自动生成的内容）" if self.in_field else "")
+        return where[self.kind] + ("中的域（自动生成的内容）" if self.in_field else "") + (
+            "中的文本框" if self.in_textbox else "")
 
 
 @dataclass
@@ -453,7 +461,8 @@ class _Annotator:
             in_field = not all(u.commentable for k in range(pi, pj + 1)
                                for u in paras[k].units_in(s if k == pi else 0, e + 1 if k == pj else 1 << 30))
             note.in_field = in_field
-            commentable = may_comment and not in_field
+            note.in_textbox = paras[pi].in_textbox or paras[pj].in_textbox
+            commentable = may_comment and not in_field and not note.in_textbox
             fix = f.suggestions[0] if self.track_changes and f.safe and f.suggestions and pi == pj else None
             if not commentable and fix is None:
                 aside.append(note)
