@@ -111,12 +111,12 @@ class _Rejected(Exception):
 
 
 def _docx(data, checker, args, options, src, err):
-    try:
-        from . import annotate_docx
-        import lxml  # noqa: F401
-    except ImportError:
-        raise _Rejected("annotating .docx files needs lxml: pip install 'errcheck[docx]'") from None
+    import importlib.util
+
+    if importlib.util.find_spec("lxml") is None:
+        raise _Rejected("annotating .docx files needs lxml: pip install 'errcheck[docx]'")
     from ..docx_safety import DocxRejected
+    from . import annotate_docx
 
     try:
         result, summary = annotate_docx(data, checker, track_changes=args.track_changes, author=args.author,

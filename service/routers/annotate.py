@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import importlib.util
 from pathlib import PurePath
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -56,13 +57,10 @@ async def annotate(
     if PurePath(name).suffix.lower() != ".docx":
         raise ApiError(415, "unsupported_media_type", f"{name}: only .docx files can be annotated",
                        [{"field": "body.file", "message": "unsupported file type", "type": "file_type"}])
-    try:
-        import lxml  # noqa: F401
-
-        from errcheck.annotate import annotate_docx
-        from errcheck.docx_safety import DocxLimits, DocxRejected
-    except ImportError:  # pragma: no cover
-        raise ApiError(415, "unsupported_media_type", "annotating .docx files needs lxml on the server") from None
+    if importlib.util.find_spec("lxml") is None:  # pragma: no cover
+        raise ApiError(415, "unsupported_media_type", "annotating .docx files needs lxml on the server")
+    from errcheck.annotate import annotate_docx
+    from errcheck.docx_safety import DocxLimits, DocxRejected
     data = await file.read()
     try:
         result, summary = await run_in_threadpool(
