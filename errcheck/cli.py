@@ -396,7 +396,7 @@ configuration keys (errcheck.toml, or [tool.errcheck] in pyproject.toml):
 #: Front-ends that live outside the core register their sub-commands here. Each module
 #: has ``add_commands(subparsers)`` and imports its heavy dependencies (FastAPI, dask...)
 #: only inside its handlers, so ``errcheck check`` never pays for them.
-COMMAND_MODULES = ("errcheck.batch.cli", "service.cli")
+COMMAND_MODULES = ("errcheck.batch.cli", "errcheck.annotate.cli", "service.cli")
 
 
 def _add_commands_from(module: str, sub) -> None:

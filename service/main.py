@@ -25,7 +25,7 @@ from .deps import require_api_key
 from .middleware import BodyGuard
 from .reloading import ReloadSignal, ReloadSync, release_memory
 from .responses import FastJSONResponse
-from .routers import admin, check, health, rules
+from .routers import admin, annotate, check, health, rules
 
 log = logging.getLogger("errcheck.service")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the API key guard (and its OpenAPI security scheme) exists only when a key is set
     guarded = [Depends(require_api_key)] if settings.api_key is not None else []
     app.include_router(check.router, dependencies=guarded)
+    app.include_router(annotate.router, dependencies=guarded)
     app.include_router(rules.router)
     app.include_router(health.router)
     app.include_router(admin.router, include_in_schema=settings.admin_token is not None)
