@@ -14,35 +14,16 @@ from typing import Sequence
 
 from ._version import __version__
 from .checker import Checker
-from .model import Report, Severity
+from .formats import FORMATS
+from .fixes import add_arguments as add_fix_arguments
+from .inputs import add_arguments as add_input_arguments
+from .model import Severity
 from .rules import CATEGORIES, RuleError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-_COLOURS = {Severity.SERIOUS: "\033[1;31m", Severity.ERROR: "\033[33m", Severity.WARNING: "\033[36m"}
-_RESET = "\033[0m"
 #: wrong forms shown per rule in the text listing (`--format json` lists them all)
 LISTED_FORMS = 4
-
-
-class InputError(Exception):
-    """A file could not be read as UTF-8 text."""
-
-
-def _read_input(path: str) -> str:
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    return text
 
 
 def _use_colour(stream, choice: str) -> bool:
@@ -51,19 +32,6 @@ def _use_colour(stream, choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return hasattr(stream, "isatty") and stream.isatty()
-
-
-def format_text(name: str, report: Report, colour: bool) -> list[str]:
-    lines = []
-    for f in report.findings:
-        sev = f.severity.label
-        if colour:
-            sev = f"{_COLOURS[f.severity]}{sev}{_RESET}"
-        suggestion = " → " + " / ".join(f.suggestions) if f.suggestions else ""
-        lines.append(f"{name}:{f.line}:{f.column}: {f.code} [{sev}] 「{f.text}」{suggestion}  {f.message}")
-    counts = ", ".join(f"{n} {label}" for label, n in report.counts.items())
-    lines.append(f"{name}: {report.verdict} (score {report.score}; {counts})")
-    return lines
 
 
 def _cmd_check(args: argparse.Namespace, out, err) -> int:
@@ -83,28 +51,54 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
 
     prune_after_build(checker)  # a new rule set was compiled and cached: drop the oldest
     fail_on = Severity.parse(args.fail_on)
-    colour = _use_colour(out, args.color)
+    from . import fixes, formats, inputs
+
+    emit = formats.emitter(args.format, out, colour=_use_colour(out, args.color),
+                           rules={r.code: r for r in checker.rules} if args.format == "sarif" else None)
     status = EXIT_OK
-    results = []
-    for path in args.paths:
-        try:
-            text = _read_input(path)
-        except InputError as exc:
-            print(f"errcheck: {exc}", file=err)
-            status = EXIT_ERROR
+    fixed = fixed_files = changed = remaining = 0
+
+    def check(text: str):
+        return checker.check(text, as_of=args.as_of)
+
+    def failed(error: inputs.InputError) -> None:
+        nonlocal status
+        print(f"errcheck: {error}", file=err)
+        emit.error(error)
+        status = EXIT_ERROR
+
+    for path in inputs.iter_paths(args.paths, inputs.selection_from(args)):
+        if isinstance(path, inputs.InputError):
+            failed(path)
             continue
-        report = checker.check(text, as_of=args.as_of)
-        name = "<stdin>" if path == "-" else path
-        if any(f.severity >= fail_on for f in report.findings) and status != EXIT_ERROR:
+        try:
+            source = inputs.load(path, args.encoding)
+        except inputs.InputError as exc:
+            failed(exc)
+            continue
+        result = inputs.locate(source, check(source.checked))
+        if args.diff:
+            new_text, count = fixes.fixed_text(result)
+            if count:
+                out.write(fixes.unified_diff(source.name, source.text, new_text))
+                changed += 1
+            continue
+        if args.fix:
+            try:
+                result, count = fixes.fix_file(result, check)
+            except inputs.InputError as exc:
+                failed(exc)
+            else:
+                fixed, fixed_files = fixed + count, fixed_files + (count > 0)
+        remaining += len(result.report.findings)
+        if any(f.severity >= fail_on for f in result.report.findings) and status != EXIT_ERROR:
             status = EXIT_FINDINGS
-        if args.format == "json":
-            results.append({"path": name, **report.to_dict()})
-        else:
-            for line in format_text(name, report, colour):
-                print(line, file=out)
-    if args.format == "json":
-        doc = results[0] if len(results) == 1 and len(args.paths) == 1 else {"files": results}
-        print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+        emit.file(result)
+    if args.diff:
+        return EXIT_ERROR if status == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_OK)
+    emit.finish()
+    if args.fix:
+        print(f"errcheck: {fixed} fixed in {fixed_files} files, {remaining} remaining", file=err)
     return status
 
 
@@ -150,11 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--min-severity", choices=[s.label for s in Severity], default=None,
                        help="report only findings at or above this severity")
         p.add_argument("--category", action="append", choices=CATEGORIES, help="report only this category; repeatable")
-        p.add_argument("--format", choices=["text", "json"], default="text")
 
-    check = sub.add_parser("check", help="check UTF-8 text files (or - for standard input)")
+    check = sub.add_parser("check", help="check files and directories (or - for standard input)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     common(check)
+    check.add_argument("--format", choices=FORMATS, default="text")
+    add_input_arguments(check)
+    add_fix_arguments(check)
     check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge dated rules as of this day")
     check.add_argument("--fail-on", choices=[s.label for s in Severity], default="serious",
                        help="exit 1 when a finding at or above this severity exists (default: serious)")
@@ -166,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules in force")
     common(rules)
+    rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.set_defaults(handler=_cmd_rules)
 
     for module in COMMAND_MODULES:

@@ -41,7 +41,7 @@ class SourceOptions:
     date_field: str | None = None
     html: bool = False  # the text field of records holds HTML
     group_by_dir: bool = False  # files under a directory: group = first directory level
-    encoding: str = "utf-8"  # or "auto": UTF-8, else GB18030
+    encoding: str = "utf-8"  # or "auto": a byte-order mark, else UTF-8, else GB18030
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,19 +341,14 @@ def estimate_total(sources: list[tuple[str, str]], exclude=()) -> int:
 
 
 def decode(data: bytes, encoding: str) -> str:
-    if b"\x00" in data[:65536]:
-        raise DocumentError("binary data (NUL bytes), not text")
-    if encoding == "auto":
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            encoding = "gb18030"
+    """The text of a file's bytes (`errcheck.inputs.decode`, shared with ``errcheck check``:
+    ``auto`` is a byte-order mark, else UTF-8, else GB18030; the mark is dropped)."""
+    from ..inputs import InputError, decode as decode_bytes
+
     try:
-        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"not {encoding} text (invalid byte at offset {exc.start})") from None
-    except LookupError:
-        raise DocumentError(f"unknown encoding {encoding!r}") from None
+        return decode_bytes(data, encoding).text
+    except InputError as exc:
+        raise DocumentError(exc.reason) from None
 
 
 def _docx_paragraphs(data: bytes) -> list[str]:
