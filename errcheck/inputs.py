@@ -104,9 +104,12 @@ def decode(data: bytes, encoding: str = "utf-8") -> Decoded:
         except UnicodeDecodeError:
             return _decode_as(data, FALLBACK_ENCODING, b"")
     try:
-        codec = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
-        raise InputError("", f"unknown encoding {encoding!r}") from None
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):  # base64, rot13 ...
+        raise InputError("", f"unknown encoding {encoding!r}")
+    codec = info.name
     if codec == "utf-8-sig":
         codec = "utf-8"
     if codec in _WIDE:  # the mark says which byte order; little-endian without one
@@ -133,8 +136,6 @@ def _refuse_binary(data: bytes) -> None:
 def _decode_as(data: bytes, codec: str, bom: bytes) -> Decoded:
     try:
         text = data[len(bom):].decode(codec)
-    except LookupError:  # a codec that is not a text encoding (base64 ...)
-        raise InputError("", f"unknown encoding {codec!r}") from None
     except UnicodeDecodeError as exc:
         raise InputError("", f"not {_label(codec)} text (invalid byte at offset {exc.start + len(bom)})") from None
     return Decoded(text, codec, bom)
@@ -457,12 +458,12 @@ def _walk(directory: str, selection: Selection, ignores: _Ignores) -> Iterator[s
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        yield InputError(directory, f"cannot list directory: {exc.strerror or exc}")
+        yield InputError(os.path.normpath(directory), f"cannot list directory: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith((".", "~$")):
             continue
-        path = entry.path
+        path = os.path.normpath(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
                 if not selection.excluded(path, True) and not ignores.ignored(path, True):
@@ -471,7 +472,7 @@ def _walk(directory: str, selection: Selection, ignores: _Ignores) -> Iterator[s
             if not selection.included(path) or selection.excluded(path) or ignores.ignored(path, False):
                 continue
             if entry.is_file():
-                yield os.path.normpath(path)
+                yield path
             elif entry.is_symlink():
                 os.stat(path)  # a dangling link or a loop raises its reason
                 if not os.path.isdir(path):  # a link to a directory is not followed
