@@ -182,7 +182,7 @@ def test_html_visible_text_with_source_lines(tmp_path):
 
 def test_html_text_format_points_into_the_source(tmp_path):
     p = tmp_path / "page.htm"
-    p.write_text("<p>a</p>\n<div>\n  <p>京津&#32764;</p></div>", encoding="utf-8")
+    p.write_text("<title>京津翼</title><p>a</p>\n<div>\n  <p>京津&#32764;</p></div>", encoding="utf-8")
     code, out, _ = run("check", str(p))
     assert out.splitlines()[0].startswith(f"{p}:3:6: FP0001 [serious] 「京津翼」")
 
