@@ -23,7 +23,7 @@ import re
 import stat
 import tempfile
 
-from .inputs import InputError, Result, locate
+from .inputs import STDIN, InputError, Result, locate
 
 
 def fix_edit(result: Result, index: int) -> tuple[int, int, str] | None:
@@ -106,6 +106,8 @@ def fix_file(result: Result, check) -> tuple[Result, int]:
         return result, 0
     source = result.source
     decoded = source.decoded
+    if source.path == STDIN:
+        raise InputError(source.name, "standard input cannot be fixed in place (use --diff)")
     try:
         with open(source.path, "rb") as fh:
             on_disk = fh.read()
