@@ -252,10 +252,10 @@ def load(path: str, encoding: str = "utf-8", name: str | None = None, data: byte
 
 
 def docx_paragraphs(data: bytes, shown: str) -> list[str]:
-    try:
-        import docx  # noqa: F401  (python-docx)
-    except ImportError:
-        raise InputError(shown, "reading .docx files needs python-docx (pip install python-docx)") from None
+    import importlib.util
+
+    if importlib.util.find_spec("docx") is None:  # python-docx
+        raise InputError(shown, "reading .docx files needs python-docx (pip install python-docx)")
     from .docx_safety import DocxRejected, docx_paragraphs as paragraphs
 
     try:

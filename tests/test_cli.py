@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from errcheck.cli import main
 
 from seed_cases import SEED_SENTENCE
@@ -118,3 +116,16 @@ def test_python_dash_m_entry_point():
                           capture_output=True, timeout=120)
     assert proc.returncode == 1
     assert b"FP0001" in proc.stdout
+
+
+def test_check_formats_and_rules_formats():
+    for fmt in ("text", "json", "jsonl", "sarif", "github", "junit"):
+        assert run("check", "--format", fmt, "-", stdin="截至目前".encode())[0] == 0
+    assert run("rules", "--format", "sarif")[0] == 2  # rules lists as text or JSON only
+
+
+def test_a_directory_is_walked_not_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("京津翼", encoding="utf-8")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01")  # not a document extension: not read
+    code, out, err = run("check", str(tmp_path))
+    assert code == 1 and err == "" and out.startswith(f"{tmp_path / 'a.txt'}:1:1: FP0001")
