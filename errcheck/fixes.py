@@ -17,11 +17,9 @@ unified diff of what ``--fix`` would change.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
-import tempfile
 
 from .inputs import STDIN, InputError, Result, locate
 
@@ -60,6 +58,8 @@ def write_atomic(path: str, data: bytes) -> None:
     """Replace the file at ``path`` (a symbolic link: its target) with ``data``: written to
     a temporary file in the same directory, flushed to disk, given the file's permission
     bits, then renamed over it, so a crash leaves either the old or the new file."""
+    import tempfile
+
     target = os.path.realpath(path)
     directory, base = os.path.split(target)
     mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -85,6 +85,8 @@ _LINES = re.compile(r"[^\n]*\n|[^\n]+")
 def unified_diff(name: str, before: str, after: str) -> str:
     """A unified diff of two texts, lines split at ``\\n`` only (a CRLF line keeps its
     ``\\r``), with ``\\ No newline at end of file`` where one is missing."""
+    import difflib
+
     out = []
     for line in difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), name, name):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
