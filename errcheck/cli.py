@@ -12,11 +12,9 @@ import os
 import sys
 from typing import Sequence
 
+from . import fixes, formats, inputs
 from ._version import __version__
 from .checker import Checker
-from .formats import FORMATS
-from .fixes import add_arguments as add_fix_arguments
-from .inputs import add_arguments as add_input_arguments
 from .model import Severity
 from .rules import CATEGORIES, RuleError
 
@@ -51,9 +49,9 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
 
     prune_after_build(checker)  # a new rule set was compiled and cached: drop the oldest
     fail_on = Severity.parse(args.fail_on)
-    from . import fixes, formats, inputs
-
-    emit = formats.emitter(args.format, out, colour=_use_colour(out, args.color),
+    # JSON: one file named → its report; directories or several files → {"files": [...]}
+    single = len(args.paths) == 1 and not os.path.isdir(args.paths[0])
+    emit = formats.emitter(args.format, out, colour=_use_colour(out, args.color), single=single,
                            rules={r.code: r for r in checker.rules} if args.format == "sarif" else None)
     status = EXIT_OK
     fixed = fixed_files = changed = remaining = 0
@@ -148,9 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check files and directories (or - for standard input)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     common(check)
-    check.add_argument("--format", choices=FORMATS, default="text")
-    add_input_arguments(check)
-    add_fix_arguments(check)
+    check.add_argument("--format", choices=formats.FORMATS, default="text")
+    inputs.add_arguments(check)
+    fixes.add_arguments(check)
     check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge dated rules as of this day")
     check.add_argument("--fail-on", choices=[s.label for s in Severity], default="serious",
                        help="exit 1 when a finding at or above this severity exists (default: serious)")

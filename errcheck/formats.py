@@ -39,16 +39,17 @@ COLOURS = {Severity.SERIOUS: "\033[1;31m", Severity.ERROR: "\033[33m", Severity.
 RESET = "\033[0m"
 
 
-def emitter(name: str, out, *, colour: bool = False, rules=None):
+def emitter(name: str, out, *, colour: bool = False, rules=None, single: bool = False):
     """The formatter ``name`` writing to ``out``; ``rules`` (code → `errcheck.rules.Rule`)
-    describes the rules in SARIF."""
+    describes the rules in SARIF; ``single``: JSON gives the one file's report itself
+    rather than ``{"files": [...]}``."""
     return {"text": Text, "json": Json, "jsonl": JsonLines, "sarif": Sarif, "github": GitHub,
-            "junit": JUnit}[name](out, colour=colour, rules=rules)
+            "junit": JUnit}[name](out, colour=colour, rules=rules, single=single)
 
 
 class Formatter:
-    def __init__(self, out, *, colour: bool = False, rules=None) -> None:
-        self.out, self.colour, self.rules = out, colour, rules or {}
+    def __init__(self, out, *, colour: bool = False, rules=None, single: bool = False) -> None:
+        self.out, self.colour, self.rules, self.single = out, colour, rules or {}, single
 
     def file(self, result: Result) -> None:
         pass
@@ -102,7 +103,7 @@ class Json(Formatter):
         self.errors.append({"path": error.path, "reason": error.reason})
 
     def finish(self) -> None:
-        if len(self.files) == 1 and not self.errors:
+        if self.single and len(self.files) == 1 and not self.errors:
             doc = self.files[0]
         else:
             doc = {"files": self.files, **({"errors": self.errors} if self.errors else {})}

@@ -190,3 +190,7 @@ def test_json_several_files_lists_unreadable_ones(files):
     assert code == 2
     assert [f["path"] for f in doc["files"]] == ["clean.txt"]
     assert doc["errors"] == [{"path": "bad.txt", "reason": "not UTF-8 text (invalid byte at offset 0)"}]
+    # a directory gives the list even when it holds one file: the shape follows the arguments
+    doc = json.loads(run("check", "--format", "json", "docs")[1])
+    assert [f["path"] for f in doc["files"]] == ["docs/a,b:c%.txt"]
+    assert json.loads(run("check", "--format", "json", "clean.txt")[1])["path"] == "clean.txt"
