@@ -439,20 +439,29 @@ def iter_paths(paths: list[str], selection: Selection = Selection()) -> Iterator
     """The files to check, in order: named files as they are (unless excluded),
     directories walked (see the module docstring); what cannot be walked is an
     `InputError` and the walk goes on."""
+
+    def keep(path: str, is_dir: bool) -> bool:
+        return not selection.excluded(path, is_dir) and (is_dir or selection.included(path))
+
     for path in paths:
         if path == STDIN:
             yield path
         elif os.path.isdir(path):
-            if selection.excluded(path, True):
-                continue
-            ignores = _ignores_above(path) if selection.gitignore else _Ignores()
-            yield from _walk(path, selection, ignores)
+            if not selection.excluded(path, True):
+                yield from walk(path, keep, _ignores_above(path) if selection.gitignore else None)
         elif not selection.excluded(path):
             yield path
 
 
-def _walk(directory: str, selection: Selection, ignores: _Ignores) -> Iterator[str | InputError]:
-    if selection.gitignore:
+def walk(directory: str, keep, ignores: _Ignores | None = None) -> Iterator[str | InputError]:
+    """The regular files under ``directory`` in name order, recursively, for which
+    ``keep(path, is_dir)`` (asked for directories too) is true and, with ``ignores``, no
+    ``.gitignore`` file says otherwise. Hidden entries and Office lock files (``~$...``)
+    are skipped; symbolic links to files are followed, links to directories are not (no
+    loop can form). Every step that fails (a directory that cannot be listed, a dangling
+    link, a link loop, a FIFO or device) is an `InputError` naming the path, and the walk
+    goes on. Shared by ``errcheck check`` and ``errcheck scan``."""
+    if ignores is not None:
         ignores = ignores.entering(directory)
     try:
         with os.scandir(directory) as it:
@@ -466,10 +475,10 @@ def _walk(directory: str, selection: Selection, ignores: _Ignores) -> Iterator[s
         path = os.path.normpath(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
-                if not selection.excluded(path, True) and not ignores.ignored(path, True):
-                    yield from _walk(path, selection, ignores)
+                if keep(path, True) and not (ignores is not None and ignores.ignored(path, True)):
+                    yield from walk(path, keep, ignores)
                 continue
-            if not selection.included(path) or selection.excluded(path) or ignores.ignored(path, False):
+            if not keep(path, False) or (ignores is not None and ignores.ignored(path, False)):
                 continue
             if entry.is_file():
                 yield path
