@@ -8,7 +8,7 @@ in each, and where a finding is in the file.
   ignore (those inside the walked directory and those above it up to the repository
   root, and ``.git/info/exclude``) and symbolic links to directories. ``--exclude``
   globs apply to every path, named or found. Globs use ``.gitignore`` syntax and match
-  the path relative to the current directory.
+  the path relative to the current directory. `errcheck scan` walks with the same `walk`.
 * **Decoding** (`decode`): ``utf-8`` (default), any Python codec name, or ``auto``: a
   byte-order mark (UTF-8, UTF-16, UTF-32) decides, else UTF-8, else GB18030 (a superset
   of GBK and GB2312). The mark is not part of the text (column 1 is the first character
@@ -33,6 +33,7 @@ import dataclasses
 import errno
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -221,20 +222,17 @@ def from_text(path: str, name: str, kind: str, decoded: Decoded) -> Source:
     return Source(path, name, "text", text, text, decoded)
 
 
-def load(path: str, encoding: str = "utf-8", name: str | None = None, data: bytes | None = None) -> Source:
+def load(path: str, encoding: str = "utf-8") -> Source:
     """Read and decode one file (``-``: standard input, read as text); raise `InputError`."""
-    shown = name or ("<stdin>" if path == STDIN else path)
-    if data is None:
-        try:
-            if path == STDIN:
-                import sys
-
-                data = sys.stdin.buffer.read()
-            else:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-        except OSError as exc:
-            raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    shown = "<stdin>" if path == STDIN else path
+    try:
+        if path == STDIN:
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
     kind = "text" if path == STDIN else kind_of(path)
     if kind == "docx":
         paragraphs = docx_paragraphs(data, shown)
