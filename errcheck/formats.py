@@ -220,7 +220,7 @@ class Sarif(Formatter):
         }
 
     def finish(self) -> None:
-        self.write(json.dumps(self.log(), ensure_ascii=False, indent=2))
+        self.write(json.dumps(self.log(), ensure_ascii=False))  # not indented: the C encoder, 8× faster
 
 
 # --- GitHub Actions ----------------------------------------------------------------------------
