@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from errcheck import inputs
 from errcheck.batch.sources import decode as batch_decode, DocumentError
@@ -291,3 +291,34 @@ def test_source_with_text_rebuilds_what_is_checked():
     assert src.checked == "京津翼\n"
     again = src.with_text("<p>京津冀</p><script>x</script>")
     assert again.checked == "京津冀\n" and again.decoded.encoding == "utf-8"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=64), st.sampled_from(["auto", "utf-8", "gb18030", "gbk", "utf-16", "utf-32-le"]))
+def test_decode_fails_only_with_a_reason_and_round_trips(data, encoding):
+    try:
+        decoded = decode(data, encoding)
+    except InputError as exc:
+        assert exc.reason.startswith(("not ", "binary data"))
+    else:
+        assert decoded.encode(decoded.text) == data
+
+
+HTML_PIECES = ["<p>", "</p>", "<div>", "</div>", "<br>", "<title>", "</title>", "<script>", "</script>",
+               "京津翼", "京津&#32764;", "&amp;", "截止", "目前", "\n", "\r\n", "  ", "名族", "团结", "a"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=20))
+def test_html_places_point_at_the_source(checker, pieces):
+    from html import unescape
+
+    html = "".join(pieces)
+    source = inputs.from_text("p.html", "p.html", "html", Decoded(html, "utf-8"))
+    result = inputs.locate(source, checker.check(source.checked))
+    lines = html.split("\n")
+    for f, place in zip(result.report.findings, result.places):
+        written = html[place.start:place.end]
+        assert "".join(unescape(written).split()) == "".join(f.text.split())
+        assert lines[place.line - 1][place.column - 1:].startswith(written.split("\n")[0])
+        assert (f.line, f.column) == (place.line, place.column)
