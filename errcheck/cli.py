@@ -15,41 +15,20 @@ import os
 import sys
 from typing import Sequence
 
+from . import fixes, formats, inputs
 from ._version import __version__
 from .checker import Checker
 from .config import ConfigError
-from .model import Report, Severity
+from .model import Severity
 from .rules import CATEGORIES, RuleError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-_COLOURS = {Severity.SERIOUS: "\033[1;31m", Severity.ERROR: "\033[33m", Severity.WARNING: "\033[36m"}
-_RESET = "\033[0m"
 EXIT_CODES_HELP = """exit status:
   0  no finding at or above --fail-on (default: serious)
   1  at least one finding at or above --fail-on
   2  usage error, unreadable input, invalid configuration or dictionary
 """
-
-
-class InputError(Exception):
-    """A file could not be read as UTF-8 text."""
-
-
-def _read_input(path: str) -> str:
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    return text
 
 
 def _use_colour(stream, choice: str) -> bool:
@@ -58,19 +37,6 @@ def _use_colour(stream, choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return hasattr(stream, "isatty") and stream.isatty()
-
-
-def format_text(name: str, report: Report, colour: bool) -> list[str]:
-    lines = []
-    for f in report.findings:
-        sev = f.severity.label
-        if colour:
-            sev = f"{_COLOURS[f.severity]}{sev}{_RESET}"
-        suggestion = " → " + " / ".join(f.suggestions) if f.suggestions else ""
-        lines.append(f"{name}:{f.line}:{f.column}: {f.code} [{sev}] 「{f.text}」{suggestion}  {f.message}")
-    counts = ", ".join(f"{n} {label}" for label, n in report.counts.items())
-    lines.append(f"{name}: {report.verdict} (score {report.score}; {counts})")
-    return lines
 
 
 def _project(args: argparse.Namespace):
@@ -87,45 +53,109 @@ def _project(args: argparse.Namespace):
 
 
 def _cmd_check(args: argparse.Namespace, out, err) -> int:
+    from .cache_prune import prune_after_build
+
     try:
         project = _project(args)
-        plans = {path: project.plan(path) for path in dict.fromkeys(args.paths)}
-        for plan in plans.values():
-            plan.checker.load()
+    except ConfigError as exc:
+        print(f"errcheck: config error: {exc}", file=err)
+        return EXIT_ERROR
+    plans: dict = {}
+    loaded: set = set()
+    rules: dict = {}  # code -> rule of every rule set in use (SARIF describes the rules)
+
+    def plan_for(path: str):
+        plan = plans.get(path)
+        if plan is None:
+            plan = plans[path] = project.plan(path)
+            if id(plan.checker) not in loaded:
+                plan.checker.load()
+                prune_after_build(plan.checker)  # a new rule set was compiled and cached: drop the oldest
+                loaded.add(id(plan.checker))
+                rules.update({r.code: r for r in plan.checker.rules})
+        return plan
+
+    try:  # configuration and dictionary errors stop the run before any output
+        for path in args.paths:
+            plan_for(path)
     except RuleError as exc:
         print(f"errcheck: dictionary error: {exc}", file=err)
         return EXIT_ERROR
     except ConfigError as exc:
         print(f"errcheck: config error: {exc}", file=err)
         return EXIT_ERROR
-    from .cache_prune import prune_after_build
-
-    for plan in plans.values():
-        prune_after_build(plan.checker)  # a new rule set was compiled and cached: drop the oldest
-    colour = _use_colour(out, args.color)
+    # JSON: one file named → its report; directories or several files → {"files": [...]}
+    single = len(args.paths) == 1 and not os.path.isdir(args.paths[0])
+    emit = formats.emitter(args.format, out, colour=_use_colour(out, args.color), single=single,
+                           rules=rules if args.format == "sarif" else None)
     status = EXIT_OK
-    results = []
-    for path in args.paths:
-        try:
-            text = _read_input(path)
-        except InputError as exc:
-            print(f"errcheck: {exc}", file=err)
-            status = EXIT_ERROR
+    fixed = fixed_files = changed = remaining = 0
+
+    def failed(error: Exception) -> None:
+        nonlocal status
+        print(f"errcheck: {error}", file=err)
+        emit.error(error)
+        status = EXIT_ERROR
+
+    for path in inputs.iter_paths(args.paths, inputs.selection_from(args)):
+        if isinstance(path, inputs.InputError):
+            failed(path)
             continue
-        plan = plans[path]
-        report = plan.check(text)
-        name = "<stdin>" if path == "-" else path
-        if any(f.severity >= plan.fail_on for f in report.findings) and status != EXIT_ERROR:
+        try:
+            plan = plan_for(path)
+        except (RuleError, ConfigError) as exc:  # a configuration found under a directory
+            failed(inputs.InputError(path, f"configuration: {exc}"))
+            continue
+        try:
+            source = inputs.load(path, args.encoding)
+        except inputs.InputError as exc:
+            failed(exc)
+            continue
+
+        def check(text: str, plan=plan):
+            return plan.check(text, suppress=False)
+
+        result = _suppressed(plan, inputs.locate(source, check(source.checked)))
+        if args.diff:
+            new_text, count = fixes.fixed_text(result)
+            if count:
+                out.write(fixes.unified_diff(source.name, source.text, new_text))
+                changed += 1
+            continue
+        if args.fix:
+            try:
+                result, count = fixes.fix_file(result, check)
+            except inputs.InputError as exc:
+                failed(exc)
+            else:
+                result = _suppressed(plan, result)
+                fixed, fixed_files = fixed + count, fixed_files + (count > 0)
+        remaining += len(result.report.findings)
+        if any(f.severity >= plan.fail_on for f in result.report.findings) and status != EXIT_ERROR:
             status = EXIT_FINDINGS
-        if args.format == "json":
-            results.append({"path": name, **report.to_dict()})
-        else:
-            for line in format_text(name, report, colour):
-                print(line, file=out)
-    if args.format == "json":
-        doc = results[0] if len(results) == 1 and len(args.paths) == 1 else {"files": results}
-        print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+        emit.file(result)
+    if args.diff:
+        return EXIT_ERROR if status == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_OK)
+    emit.finish()
+    if args.fix:
+        print(f"errcheck: {fixed} fixed in {fixed_files} files, {remaining} remaining", file=err)
     return status
+
+
+def _suppressed(plan, result):
+    """``result`` without the findings that the file's inline suppressions silence (read
+    from the file as written, with the file's lines: the findings are located first)."""
+    report = plan.suppress(result.source.text, result.report)
+    if report is result.report:
+        return result
+    places = {id(f): p for f, p in zip(result.report.findings, result.places)}
+    kept = []
+    for f in report.findings:
+        place = places.get(id(f))
+        if place is None:  # an unused-suppression finding: offsets in the file's text
+            place = inputs.Place(f.line, f.column, f.line, f.column + len(f.text), f.start, f.end)
+        kept.append(place)
+    return inputs.Result(result.source, report, tuple(kept))
 
 
 def _selected_rules(args: argparse.Namespace, err):
@@ -271,7 +301,6 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--min-severity", choices=[s.label for s in Severity], default=None,
                        help="report only findings at or above this severity")
         p.add_argument("--category", action="append", choices=CATEGORIES, help="report only this category; repeatable")
-        p.add_argument("--format", choices=["text", "json"], default="text")
         config_options(p)
 
     def config_options(p: argparse.ArgumentParser) -> None:
@@ -285,9 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument("--ignore", action="append", metavar="CODES", help="selectors not to report")
         g.add_argument("--extend-ignore", action="append", metavar="CODES", help="the same as --ignore")
 
-    check = sub.add_parser("check", help="check UTF-8 text files (or - for standard input)")
+    check = sub.add_parser("check", help="check files and directories (or - for standard input)")
     check.add_argument("paths", nargs="+", metavar="PATH")
     common(check)
+    check.add_argument("--format", choices=formats.FORMATS, default="text")
+    inputs.add_arguments(check)
+    fixes.add_arguments(check)
     check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge dated rules as of this day")
     check.add_argument("--fail-on", choices=[s.label for s in Severity], default=None,
                        help="exit 1 when a finding at or above this severity exists (default: serious)")
@@ -303,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules in force")
     common(rules)
+    rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--search", metavar="TEXT",
                        help="only rules whose code, forms, message or source contain TEXT")
     rules.set_defaults(handler=_cmd_rules)
@@ -350,10 +383,21 @@ EXAMPLES = {
   errcheck check draft.txt --select TY,FP --ignore TY0002
   errcheck check old.txt --as-of 2017-06-30 --mode thorough
   errcheck check draft.txt --allow 浙里办 --report-unused-ignores
+  errcheck check docs/ --include '*.md' --exclude 'drafts/' --encoding auto
+  errcheck check docs/ --format sarif > errcheck.sarif
+  errcheck check docs/ --diff          (exit 1 if a safe fix would change a file)
+  errcheck check docs/ --fix           (write the safe fixes, report what remains)
 
 suppressions in the checked file (see README, "Suppressions"):
   <!-- errcheck: ignore TY0002 -->    the next line
   <!-- errcheck: disable -->  ...  <!-- errcheck: enable -->
+
+""" + EXIT_CODES_HELP,
+    "annotate": """examples:
+  errcheck annotate 通知稿.docx                      writes 通知稿.checked.docx with a comment per finding
+  errcheck annotate 通知稿.docx --track-changes -o 通知稿.修订.docx
+  errcheck annotate page.html                       <mark> around each finding
+  errcheck annotate draft.txt --mode thorough
 
 """ + EXIT_CODES_HELP,
     "rules": """examples:

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from errcheck.cli import main
 
 from seed_cases import SEED_SENTENCE
@@ -244,3 +242,34 @@ def test_broken_pipe_is_quiet():
     assert first.startswith(b"<stdin>:1:")
     assert b"Traceback" not in err and b"BrokenPipe" not in err and err == b""
     assert status == 1
+
+
+def test_check_formats_and_rules_formats():
+    for fmt in ("text", "json", "jsonl", "sarif", "github", "junit"):
+        assert run("check", "--format", fmt, "-", stdin="截至目前".encode())[0] == 0
+    assert run("rules", "--format", "sarif")[0] == 2  # rules lists as text or JSON only
+
+
+def test_a_directory_is_walked_not_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("京津翼", encoding="utf-8")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01")  # not a document extension: not read
+    code, out, err = run("check", str(tmp_path))
+    assert code == 1 and err == "" and out.startswith(f"{tmp_path / 'a.txt'}:1:1: FP0001")
+
+
+def test_suppressions_in_html_use_the_lines_of_the_source(tmp_path):
+    """An HTML comment is not part of the visible text, but the suppression it holds applies
+    to the next line of the file as written; with --fix the safe fix is not applied to a
+    suppressed finding, and suppressions also work under a directory walk."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>\n<!-- errcheck: ignore FP0001 -->\n<p>京津翼协同发展</p>\n"
+                    "<p>再写一次京津翼</p>\n</body></html>\n", encoding="utf-8")
+    code, out, _ = run("check", str(tmp_path), "--isolated", "--format", "json")
+    doc = json.loads(out)
+    (file,) = doc["files"]
+    assert [(f["code"], f["line"]) for f in file["findings"]] == [("FP0001", 4)]
+    code, out, err = run("check", str(page), "--isolated", "--fix")
+    fixed = page.read_text(encoding="utf-8")
+    assert "<p>京津翼协同发展</p>" in fixed and "<p>再写一次京津冀</p>" in fixed
+    code, out, _ = run("check", str(page), "--isolated", "--report-unused-ignores")
+    assert code == 0 and "EC0001" not in out

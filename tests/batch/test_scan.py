@@ -55,7 +55,7 @@ EXPECTED_ERRORS = """\
 location,document_id,source_path,reason
 archive/site-b/b2.txt,site-b/b2.txt,archive/site-b/b2.txt,"binary data (NUL bytes), not text"
 archive/site-b/b3.docx,site-b/b3.docx,archive/site-b/b3.docx,not a readable .docx file: BadZipFile: File is not a zip file
-archive/site-b/b4.txt,site-b/b4.txt,archive/site-b/b4.txt,not utf-8 text (invalid byte at offset 0)
+archive/site-b/b4.txt,site-b/b4.txt,archive/site-b/b4.txt,not UTF-8 text (invalid byte at offset 0)
 records.jsonl:4,records.jsonl:4,records.jsonl,line 4: invalid JSON: Expecting value: line 1 column 1 (char 0)
 records.jsonl:5,r-notext,records.jsonl,text field 'body' missing
 records.jsonl:6,r-baddate,records.jsonl,date field 'published': not a date: 'yesterday'
