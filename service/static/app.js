@@ -260,7 +260,7 @@
       return;
     }
     if (stale) {
-      box.append("结论：文本已修改，正在等待重新检查……");
+      box.append($("auto-check").checked ? "结论：文本已修改，正在等待重新检查……" : "结论：文本已修改，点击“检查”后更新");
       return;
     }
     const c = report.counts;

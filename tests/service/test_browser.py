@@ -135,6 +135,24 @@ def pixel_stats(context, png: bytes, boxes):
         tab.close()
 
 
+def text_box(page, needle):
+    """The on-screen box of `needle` as laid out in the editor (measured in the backdrop,
+    which lays the text out exactly as the textarea does)."""
+    return page.evaluate("""(needle) => {
+        const walker = document.createTreeWalker(document.getElementById('highlights'), NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.textContent.indexOf(needle);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + needle.length);
+            const r = range.getBoundingClientRect();
+            return [r.x, r.y, r.width, r.height];
+        }
+        return null;
+    }""", needle)
+
+
 MARK_BACKGROUND = {"serious": (0xff, 0xcd, 0xd2), "error": (0xff, 0xe0, 0xb2), "warning": (0xbb, 0xde, 0xfb)}
 
 
@@ -343,7 +361,7 @@ def test_accept_ignore_undo(page, server):
     assert marks(page) == ["再接再励"]
 
 
-def test_apply_all_applies_only_safe_fixes_and_rechecks(page, server):
+def test_apply_all_applies_only_safe_fixes_and_rechecks(page, server, tmp_path):
     load(page, DRAFT)
     before = report(server, DRAFT)
     safe = [f for f in before.findings if f.applicability == "safe"]
@@ -361,6 +379,17 @@ def test_apply_all_applies_only_safe_fixes_and_rechecks(page, server):
     assert page.inner_text("#verdict").startswith(verdict) and page.inner_text("#score") == str(after.score)
     assert after.verdict != "pass"  # the guess is still there, so the draft does not pass
     assert page.locator("#apply-all").is_disabled()
+    # the screenshot: the guess is still painted, the corrected text is plain
+    mark = page.locator("#highlights mark").bounding_box()
+    fixed_box = text_box(page, "京津冀写成京津冀")
+    assert fixed_box and fixed_box[2] > 0
+    png = page.screenshot(path=str(tmp_path / "after-apply-all.png"))
+    background = MARK_BACKGROUND[after.findings[0].severity.label]
+    stats = pixel_stats(page.context, png, [
+        [mark["x"] + 1, mark["y"] + 2, mark["width"] - 2, mark["height"] * 0.3, background],
+        fixed_box + [MARK_BACKGROUND["serious"]],
+    ])
+    assert stats["share"][0] > 0.3 and stats["share"][1] == 0, stats
     # one undo takes the whole batch back
     page.click("#undo")
     assert page.input_value("#draft") == DRAFT
@@ -499,6 +528,39 @@ def test_upload_docx_and_download_the_annotated_copy(page, tmp_path):
     assert "<w:ins" in xml or "<w:comment " in comments
 
 
+def test_the_annotated_copy_is_saved_under_the_name_the_service_gives(page, tmp_path):
+    """The page's side of the POST /v1/annotate contract, whatever this build serves: the
+    response body is saved as the download, named by Content-Disposition; an error is shown."""
+    pytest.importorskip("docx")
+    from docx_bombs import plain_docx
+
+    f = tmp_path / "稿件.docx"
+    f.write_bytes(plain_docx("促进各名族团结"))
+    annotated = plain_docx("促进各民族团结")
+    page.goto("/")
+    with page.expect_response("**/v1/check"):
+        page.set_input_files("#file", str(f))
+    page.route("**/v1/annotate", lambda route: route.fulfill(
+        status=200, body=annotated,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": "attachment; filename*=UTF-8''%E7%A8%BF%E4%BB%B6-%E6%89%B9%E6%B3%A8.docx"}))
+    with page.expect_download() as download:
+        page.click("#download-annotated")
+    assert download.value.suggested_filename == "稿件-批注.docx"
+    saved = tmp_path / "saved.docx"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == annotated
+    page.wait_for_function("document.getElementById('status').textContent.includes('已下载批注版')")
+    page.unroute("**/v1/annotate")
+    page.route("**/v1/annotate", lambda route: route.fulfill(
+        status=400, content_type="application/json",
+        body='{"error":{"code":"invalid_document","message":"不是可读的 .docx 文件","details":[]}}'))
+    page.click("#download-annotated")
+    page.wait_for_function("document.getElementById('status').classList.contains('error')")
+    assert "不是可读的 .docx 文件" in page.inner_text("#status")
+    assert page.locator("#download-annotated").is_enabled()
+
+
 def test_errors_are_shown(page):
     page.goto("/")
     page.route("**/v1/check", lambda route: route.fulfill(
@@ -537,13 +599,20 @@ def offline(page, server):
     return tried
 
 
-def test_swagger_ui_renders_offline(page, server):
+def test_swagger_ui_renders_offline(page, server, tmp_path):
     tried = offline(page, server)
     page.goto("/docs")
     page.wait_for_selector(".opblock")
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/v1/check" in paths and "/v1/extract" in paths and "/v1/rules" in paths
     assert tried == []
+    # the screenshot shows the styled UI: POST operations carry Swagger UI's green method
+    # badge (#49cc90), which only the vendored stylesheet paints
+    post = page.locator(".opblock-post .opblock-summary-method").first.bounding_box()
+    png = page.screenshot(path=str(tmp_path / "docs.png"), full_page=False)
+    stats = pixel_stats(page.context, png, [[post["x"] + 2, post["y"] + 2, post["width"] - 4, post["height"] * 0.2,
+                                             (0x49, 0xcc, 0x90)]])
+    assert stats["colours"] > 50 and stats["share"][0] > 0.5, stats
 
 
 def test_redoc_renders_offline(page, server):
