@@ -526,7 +526,8 @@
     render();
     const vis = visible().length, hidden = findings.length - vis;
     setStatus((vis ? "检查完成，发现 " + vis + " 处问题" : "检查完成，未发现问题") +
-      (hidden ? "（另有 " + hidden + " 处已忽略）" : "") + "。");
+      (hidden ? "（另有 " + hidden + " 处已忽略）" : "") + "。" +
+      (data.truncated_at != null ? "注意：第 " + (data.truncated_at + 1) + " 字之后的内容候选过多，未检查。" : ""));
   }
 
   // ---- files --------------------------------------------------------------------------

@@ -211,12 +211,16 @@ def test_one_pane_highlights_in_place(page, server, tmp_path):
 
 
 def test_clicking_a_finding_selects_its_text_after_astral_characters(page, server):
-    text = "😀𠮷。" + "平安无事。" * 40 + "\n各名族团结，京津翼协同。"
+    text = "😀𠮷各名族团结。\n" + "平安无事。\n" * 40 + "京津翼协同。"
     load(page, text)
     assert marks(page) == [f.text for f in report(server, text).findings] == ["名族", "京津翼"]
-    assert "第 2 行第 2 字" in item(page, "名族").inner_text()  # columns in characters, not UTF-16 units
+    assert "第 1 行第 4 字" in item(page, "名族").inner_text()  # columns in characters, not UTF-16 units
+    assert "第 42 行第 1 字" in item(page, "京津翼").inner_text()
+    page.evaluate("""() => { const d = document.getElementById('draft');
+                             d.setSelectionRange(0, 0); d.scrollTop = 0; }""")  # fill left it at the end
     item(page, "京津翼").locator(".what").click()
     assert selected(page) == "京津翼"
+    assert page.evaluate("document.getElementById('draft').scrollTop") > 0
     assert page.evaluate("document.activeElement.id") == "draft"
     assert page.evaluate("document.querySelector('#highlights mark.active').textContent") == "京津翼"
     # the selection was scrolled into view: the mark is inside the visible part of the editor
@@ -357,6 +361,15 @@ def test_accept_ignore_undo(page, server):
     page.reload()
     with page.expect_response("**/v1/check"):
         page.fill("#draft", NAME_LINE)
+    wait_rechecked(page)
+    assert marks(page) == ["再接再励"]
+
+    # an accept is one step of the editor's own undo history too (Ctrl+Z in the text box)
+    item(page, "再接再励").locator("button.accept").click()
+    assert page.input_value("#draft") == NAME_LINE.replace("再接再励", "再接再厉")
+    page.focus("#draft")
+    page.keyboard.press("Control+z")
+    assert page.input_value("#draft") == NAME_LINE
     wait_rechecked(page)
     assert marks(page) == ["再接再励"]
 
