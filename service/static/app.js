@@ -421,7 +421,8 @@
   }
 
   function applyAllSafe() {
-    const safe = visible().filter(safeFix);
+    let end = 0;  // the edits must not overlap (the service resolves overlaps; this is a guard)
+    const safe = visible().filter(safeFix).filter((x) => x.s >= end && ((end = x.e), true));
     if (!safe.length) return;
     const records = applyEdits(safe.map((x) => ({ s: x.s, e: x.e, text: x.f.suggestions[0] })));
     undoStack.push({ kind: "accept", edits: records, restored: safe, label: "全部采纳（" + safe.length + " 处）" });
