@@ -101,6 +101,19 @@
     return [p, a.length - q, b.length - q];
   }
 
+  // The same for a user edit, which ends at the caret (typing, pasting, deleting, IME): among
+  // the regions that explain the change, take the one ending there. Typing 京 just before
+  // 京津翼 is then an insertion before the finding, not one inside it.
+  function editRegion(a, b, caret) {
+    const q = b.length - caret;
+    if (q < 0 || q > a.length || a.slice(a.length - q) !== b.slice(caret)) return changedRegion(a, b);
+    const max = Math.min(caret, a.length - q);
+    let p = 0;
+    while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+    if (p > 0 && isHigh(a.charCodeAt(p - 1))) p--;
+    return [p, a.length - q, caret];
+  }
+
   // move a tracked range past an edit, or void it when the edit touches it
   function shift(range, p, oldEnd, newEnd) {
     if (range.s === null || range.e <= p) return;
@@ -580,6 +593,9 @@
     const form = new FormData();
     form.append("file", docxFile, docxFile.name);
     if ($("track-changes").checked) form.append("track_changes", "true");
+    // the comments cover what the page shows
+    if ($("min-severity").value) form.append("min_severity", $("min-severity").value);
+    if ($("mode").value !== "fast") form.append("mode", $("mode").value);
     setStatus("正在生成批注版……");
     const button = $("download-annotated");
     button.disabled = true;
@@ -632,7 +648,7 @@
     if (programmatic) return;
     const now = draft.value;
     if (now === lastText) return;
-    const [p, oldEnd, newEnd] = changedRegion(lastText, now);
+    const [p, oldEnd, newEnd] = editRegion(lastText, now, draft.selectionEnd);
     lastText = now;
     shiftAll(p, oldEnd, newEnd);
     textEdited();

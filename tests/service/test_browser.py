@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from svc_helpers import SEED, LiveServer
 
@@ -290,6 +290,8 @@ BASE = "😀名族𠮷京津翼。\n截止目前，𠮷京津翼"
 
 @given(edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 3), st.text(alphabet="𠮷😀名族京翼a。\n", max_size=3)),
                       min_size=1, max_size=3))
+@example(edits=[(4 / 18, 0, "京")])  # typed just before 京津翼: an insertion before it, not inside
+@example(edits=[(7 / 18, 0, "翼")])  # typed just after it
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_highlights_stay_on_their_text_through_any_edit(page, server, edits):
     """Model: each edit keeps the findings wholly before or after it (shifted by its length
