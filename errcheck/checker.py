@@ -13,6 +13,7 @@ from typing import Iterable
 from .compiler import CompiledRules, build, load_or_compile, source_hash
 from .families.terms import VariantOptions
 from . import context as _context
+from .allowlist import AllowList, as_allow_list
 from .filter import Selection, filter_candidates, resolve_overlaps
 from .loader import fingerprint
 from .matcher import BACKENDS, DEFAULT_BACKEND
@@ -21,6 +22,7 @@ from .normalize import Normalized, normalize, replace_surrogates
 from .report import build_report
 from .resources import builtin_dictionaries
 from .rules import Rule
+from .selectors import Layer, RuleSelection, parse_selectors
 from .services.cache import default_cache_dir
 
 
@@ -73,6 +75,10 @@ class Checker:
     dropped) or ``thorough`` (the language model confirms those and looks for typos no
     rule names: see `errcheck.context`). ``lm``: a KenLM model file instead of ``$ERRCHECK_LM`` or the
     shipped one.
+    ``select`` / ``ignore``: rule selectors (codes, code prefixes such as ``TY`` or
+    ``CW00``, category names, ``ALL``; see `errcheck.selectors`): report only the selected
+    rules, minus the ignored ones. ``allow``: the user's allow-list, phrases whose
+    occurrences are never flagged (a finding inside one is dropped: 浙里办, names).
     ``cache``: keep the compiled automaton on disk (``cache_dir``, default
     ``$ERRCHECK_CACHE_DIR`` or ``~/.cache/errcheck``), keyed by a hash of the dictionaries.
 
@@ -94,6 +100,9 @@ class Checker:
         max_candidates: int = MAX_CANDIDATES,
         mode: str = _context.DEFAULT_MODE,
         lm: str | Path | None = None,
+        select: Iterable[str] | str | None = None,
+        ignore: Iterable[str] | str | None = None,
+        allow: Iterable[str] | AllowList | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (expected one of: {', '.join(BACKENDS)})")
@@ -109,7 +118,9 @@ class Checker:
         self.max_candidates = max_candidates
         self.mode = _context.check_mode(mode)
         self.lm = lm
-        self.selection = Selection(categories, min_severity)
+        self.rule_selection = _rule_selection(select, ignore)
+        self.selection = Selection(categories, min_severity, rules=self.rule_selection)
+        self.allow = as_allow_list(allow)
         self._cache_dir = (Path(cache_dir) if cache_dir else default_cache_dir()) if cache else None
         self._compiled: CompiledRules | None = None
         self._lock = threading.Lock()
@@ -139,26 +150,34 @@ class Checker:
         """Short identifier of the rule set (a hash of the dictionary files)."""
         return self.load().version[:12]
 
-    def check(self, text: str, *, as_of=None, categories=None, min_severity=None, mode: str | None = None) -> Report:
+    def check(self, text: str, *, as_of=None, categories=None, min_severity=None, mode: str | None = None,
+              select=None, ignore=None, allow=None, rule_selection: RuleSelection | None = None) -> Report:
         """Check ``text`` and return its `Report`.
 
         ``as_of`` (a date or ``YYYY-MM-DD``) judges dated rules as of that day, e.g. the
         publication date of an archived article. ``categories`` and ``min_severity``
         narrow this call's selection further than the checker's own. ``mode`` overrides
-        the checker's mode for this call.
+        the checker's mode for this call. ``select`` / ``ignore`` add a layer of rule
+        selectors on top of the checker's (``rule_selection`` replaces the checker's
+        instead: the command line resolves configuration files that way); ``allow`` adds
+        phrases to the checker's allow-list for this call.
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         mode = self.mode if mode is None else _context.check_mode(mode)
         compiled = self.load()
         selection = self.selection
-        if as_of is not None or categories is not None or min_severity is not None:
+        rules = self.rule_selection if rule_selection is None else rule_selection
+        if select is not None or ignore is not None:
+            rules = RuleSelection(rules.layers + (_layer(select, ignore),))
+        if as_of is not None or categories is not None or min_severity is not None or rules is not self.rule_selection:
             selection = Selection(
                 categories if categories is not None else selection.categories,
                 max(selection.min_severity, Selection(min_severity=min_severity).min_severity)
                 if min_severity is not None
                 else selection.min_severity,
                 _as_date(as_of),
+                rules,
             )
         original = text
         try:
@@ -187,7 +206,25 @@ class Checker:
         if mode == "thorough":
             kept = _context.run(compiled, normalized.text, matches, kept, pending, selection, mode, self.lm)
         candidates = resolve_overlaps(kept, normalized.text) if kept else []
-        return build_report(normalized, candidates, compiled.version[:12], truncated_at)
+        report = build_report(normalized, candidates, compiled.version[:12], truncated_at)
+        if allow is not None:
+            allow = as_allow_list(allow)
+            if allow and self.allow:
+                allow = AllowList(self.allow.phrases + allow.phrases)
+        else:
+            allow = self.allow
+        return allow.filter(original, report) if allow else report
+
+
+def _layer(select, ignore) -> Layer:
+    return Layer(select=parse_selectors(select, "select") if select is not None else None,
+                 ignore=parse_selectors(ignore, "ignore"))
+
+
+def _rule_selection(select, ignore) -> RuleSelection:
+    if select is None and ignore is None:
+        return RuleSelection()
+    return RuleSelection([_layer(select, ignore)])
 
 
 _default: Checker | None = None

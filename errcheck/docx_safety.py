@@ -189,12 +189,12 @@ def docx_paragraphs_and_title(data: bytes, limits: DocxLimits = DEFAULT_LIMITS) 
     paragraphs: list[str] = []
 
     def table(t: Table) -> None:
-        seen = set()
+        seen = set()  # the cell elements themselves: an id() is reused once its proxy is freed
         for row in t.rows:
             for cell in row.cells:
-                if id(cell._tc) in seen:  # a merged cell appears once per spanned column
+                if cell._tc in seen:  # a merged cell appears once per spanned column
                     continue
-                seen.add(id(cell._tc))
+                seen.add(cell._tc)
                 for item in cell.iter_inner_content():
                     table(item) if isinstance(item, Table) else paragraphs.append(budget.take(item.text))
 

@@ -37,11 +37,12 @@ __all__ = ["Candidate", "Selection", "filter_candidates", "resolve_overlaps"]
 
 
 class Selection:
-    """Which rules a checker reports: categories, minimum severity and a date."""
+    """Which rules a checker reports: categories, minimum severity, a date and the rules
+    selected by code (``rules``: an `errcheck.selectors.RuleSelection`, or None for all)."""
 
-    __slots__ = ("categories", "min_severity", "as_of")
+    __slots__ = ("categories", "min_severity", "as_of", "rules")
 
-    def __init__(self, categories=None, min_severity=None, as_of: _dt.date | None = None) -> None:
+    def __init__(self, categories=None, min_severity=None, as_of: _dt.date | None = None, rules=None) -> None:
         if isinstance(categories, str):
             categories = [categories]
         self.categories = frozenset(categories) if categories else None
@@ -51,11 +52,14 @@ class Selection:
                 raise ValueError(f"unknown categories {sorted(unknown)} (expected: {', '.join(CATEGORIES)})")
         self.min_severity = Severity.parse(min_severity) if min_severity is not None else Severity.WARNING
         self.as_of = as_of
+        self.rules = None if rules is None or rules.trivial else rules
 
     def accepts_rule(self, rule) -> bool:
         if rule.severity < self.min_severity:
             return False
         if self.categories is not None and rule.category not in self.categories:
+            return False
+        if self.rules is not None and not self.rules.enabled(rule.code, rule.category):
             return False
         return rule.applies_on(self.as_of)
 

@@ -9,8 +9,9 @@ it (the web service's ``{"html": ...}`` requests and file upload, batch scanning
     >>> doc.source_span(2, 5)        # 京津翼 in the text → its characters in the HTML source
     (18, 28)
 
-What is text: character data outside ``script style noscript template head nav header
-footer iframe object svg select`` and outside elements marked ``hidden``,
+What is text: character data outside ``script style noscript template head title nav
+header footer iframe object svg select`` (a ``<title>`` is never rendered, in ``<head>``
+or not) and outside elements marked ``hidden``,
 ``aria-hidden="true"`` or ``role="navigation"`` (or ``banner``, ``contentinfo``): menus,
 site banners and footers are not the article. ``<head>`` ends at ``</head>`` or, as in a
 browser, at the first element that cannot be in it (``<body>``, ``<p>``, ``<div>``...).
@@ -44,7 +45,7 @@ from html.parser import HTMLParser
 __all__ = ["HtmlText", "extract", "meta_tags", "page_title", "SKIPPED", "BLOCKS"]
 
 #: elements whose content is never article text
-SKIPPED = frozenset("script style noscript template head nav header footer iframe object svg select".split())
+SKIPPED = frozenset("script style noscript template head title nav header footer iframe object svg select".split())
 #: elements that start and end a line of visible text
 BLOCKS = frozenset(
     """address article aside blockquote body br caption center dd details dialog dir div dl

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, HTMLResponse
 from starlette.staticfiles import StaticFiles
 
 from errcheck import __version__
@@ -25,7 +25,7 @@ from .deps import require_api_key
 from .middleware import BodyGuard
 from .reloading import ReloadSignal, ReloadSync, release_memory
 from .responses import FastJSONResponse
-from .routers import admin, check, health, rules
+from .routers import admin, annotate, check, health, rules
 
 log = logging.getLogger("errcheck.service")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,6 +54,49 @@ async def lifespan(app: FastAPI):
     app.state.ready = False
 
 
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
+
+
+def _install_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc (ReDoc) with their scripts, styles and icon served from
+    static/vendor (see its README.md for versions and origin): they work offline."""
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+
+    vendor = "/static/vendor"
+    title = f"{app.title} · API"
+
+    def local_only(page: HTMLResponse) -> HTMLResponse:
+        # the browser may fetch nothing from elsewhere (ReDoc's sidebar would fetch its logo
+        # from the publisher's CDN); FastAPI's page starts the UI with an inline script and
+        # the bundles inject inline styles
+        page.headers["Content-Security-Policy"] = DOCS_CSP
+        return page
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return local_only(get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=title,
+            swagger_js_url=f"{vendor}/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/swagger-ui/favicon-32x32.png",
+            # no badge from the public validator service
+            swagger_ui_parameters={"validatorUrl": None},
+        ))
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return local_only(get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=title,
+            redoc_js_url=f"{vendor}/redoc/redoc.standalone.js",
+            redoc_favicon_url=f"{vendor}/swagger-ui/favicon-32x32.png",
+            with_google_fonts=False,
+        ))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -62,6 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         default_response_class=FastJSONResponse,
+        # served below from the vendored assets in static/vendor, not from a CDN
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.checker = None
@@ -73,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the API key guard (and its OpenAPI security scheme) exists only when a key is set
     guarded = [Depends(require_api_key)] if settings.api_key is not None else []
     app.include_router(check.router, dependencies=guarded)
+    app.include_router(annotate.router, dependencies=guarded)
     app.include_router(rules.router)
     app.include_router(health.router)
     app.include_router(admin.router, include_in_schema=settings.admin_token is not None)
@@ -82,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    _install_docs(app)
 
     if settings.cors_origins:
         app.add_middleware(

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from errcheck.cli import main
 
 from seed_cases import SEED_SENTENCE
@@ -118,3 +116,160 @@ def test_python_dash_m_entry_point():
                           capture_output=True, timeout=120)
     assert proc.returncode == 1
     assert b"FP0001" in proc.stdout
+
+
+# --------------------------------------------------------------------------- explain, rules, help, pipes
+
+
+def test_explain_a_listed_rule():
+    code, out, err = run("explain", "ty0002")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "TY0002: 「截止目前」应为「截至目前」：表示到某一时间为止用“截至”，“截止”表示停止，后面不带时间宾语"
+    fields = dict(line.split(":", 1) for line in lines[2:] if line and not line.startswith(" ") and ":" in line)
+    assert fields["category"].strip() == "typo" and fields["severity"].strip() == "serious"
+    assert fields["family"].strip().startswith("pairs (")
+    assert fields["wrong"].strip() == "截止目前" and fields["right"].strip() == "截至目前"
+    assert fields["source"].strip().startswith("政府网站和政务新媒体检查情况通报")
+    assert "  bad:  [[截止目前]]，已完成整改任务。  → 截至目前" in lines
+    assert "  good: 申报截止日期为本月三十日。" in lines
+
+
+def test_explain_generated_and_dated_rules_and_json():
+    code, out, _ = run("explain", "CW0001")
+    assert code == 0
+    assert "wrong:      (generated: misspellings of " in out and " everyday words)" in out
+    assert "→  " not in out and "wrong:      \n" not in out
+    code, out, _ = run("explain", "OD0001")
+    assert "valid:      2018-03-17 to …" in out
+    code, out, _ = run("explain", "PT0001", "--format", "json")
+    doc = json.loads(out)
+    assert doc["code"] == "PT0001" and doc["family"] == "terms" and doc["wrong"] == []
+    assert doc["forms"] == "(generated: misspellings of the protected term)"
+    code, out, _ = run("explain", "TY0002", "--format", "json")
+    doc = json.loads(out)
+    (bad,) = doc["examples"]["bad"]
+    assert bad["text"][bad["span"][0]:bad["span"][1]] == "截止目前"
+    assert doc["wrong"] == ["截止目前"] and doc["forms"] is None and doc["valid_from"] is None
+    code, out, _ = run("explain", "EC0001")
+    assert code == 0 and "category:   suppression" in out and "severity:   warning" in out
+
+
+def test_explain_unknown_code_exits_two():
+    code, out, err = run("explain", "TY000")
+    assert code == 2 and out == ""
+    assert err.startswith("errcheck: unknown rule code 'TY000'") and "did you mean" in err
+
+
+def test_rules_show_message_source_and_what_generated_rules_match():
+    code, out, _ = run("rules", "--select", "CW0001,TY0002,PN0004,NE0055")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[-1] == "4 rules"  # EC0001 is not selected: --select names only these
+    listing = dict(zip(lines[0:-1:2], lines[1:-1:2]))
+    heads = list(listing)
+    assert heads[0].startswith("CW0001  error    typo          (generated: misspellings of ")
+    assert heads[0].endswith("everyday words) → (the word or phrase it resembles)")
+    assert any(h.startswith("NE0055") and h.endswith("独眼龙 → (flag only: no suggestion)") for h in heads)
+    assert any(h.startswith("PN0004") and "(whole-text check: unpaired)" in h for h in heads)
+    ty = next(h for h in heads if h.startswith("TY0002"))
+    assert listing[ty].strip().startswith("「截止目前」应为「截至目前」") and listing[ty].endswith("的辨析]")
+
+
+def test_rules_search():
+    code, out, _ = run("rules", "--search", "冀是河北", "--format", "json")
+    rules = json.loads(out)
+    assert rules and all("冀是河北" in (r["message"] + r["source"] + "".join(r["wrong"] + r["right"]))
+                         for r in rules)
+    assert "FP0001" in [r["code"] for r in rules]
+    _, out, _ = run("rules", "--search", "fp000")  # codes too, case-insensitively
+    assert out.splitlines()[0].startswith("FP0001") and out.splitlines()[-1].endswith(" rules")
+    _, out, _ = run("rules", "--search", "no such text anywhere")
+    assert out == "0 rules\n"
+
+
+def test_every_command_has_examples_and_main_help_documents_exit_codes():
+    from errcheck.cli import build_parser
+
+    import contextlib
+
+    def help_of(*argv):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):  # argparse prints help to sys.stdout
+            code = run(*argv, "--help")[0]
+        return code, buf.getvalue()
+
+    parser = build_parser()
+    code, out = help_of()
+    assert code == 0
+    assert "exit status:" in out and "  0  no finding at or above --fail-on" in out
+    assert "  1  at least one finding" in out and "  2  usage error" in out
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert {"check", "rules", "explain", "config"} <= set(sub.choices)
+    for name in sub.choices:
+        code, out = help_of(name)
+        assert code == 0
+        assert "examples:\n  errcheck " + name in out, name
+    code, out = help_of("check")
+    assert "exit status:" in out and "<!-- errcheck: ignore TY0002 -->" in out
+
+
+def test_exit_codes_in_readme_match_the_help():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "Exit status: **0** no finding at or above `--fail-on`" in readme and "**1** at least" in readme
+    assert "**2** usage error" in readme
+
+
+def _stop_reading_after_one_line(argv, stdin=None):
+    proc = subprocess.Popen([sys.executable, "-m", "errcheck", *argv], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if stdin is not None:
+        proc.stdin.write(stdin)
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read()
+    proc.wait(timeout=300)
+    return first, err, proc.returncode
+
+
+def test_broken_pipe_is_quiet():
+    first, err, status = _stop_reading_after_one_line(["rules"])
+    assert first.startswith(b"AD1100  ")
+    assert err == b"" and status == 1
+    many = (SEED_SENTENCE + "\n").encode() * 3000  # far more output than a pipe buffer holds
+    first, err, status = _stop_reading_after_one_line(["check", "-", "--isolated"], many)
+    assert first.startswith(b"<stdin>:1:")
+    assert b"Traceback" not in err and b"BrokenPipe" not in err and err == b""
+    assert status == 1
+
+
+def test_check_formats_and_rules_formats():
+    for fmt in ("text", "json", "jsonl", "sarif", "github", "junit"):
+        assert run("check", "--format", fmt, "-", stdin="截至目前".encode())[0] == 0
+    assert run("rules", "--format", "sarif")[0] == 2  # rules lists as text or JSON only
+
+
+def test_a_directory_is_walked_not_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("京津翼", encoding="utf-8")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01")  # not a document extension: not read
+    code, out, err = run("check", str(tmp_path))
+    assert code == 1 and err == "" and out.startswith(f"{tmp_path / 'a.txt'}:1:1: FP0001")
+
+
+def test_suppressions_in_html_use_the_lines_of_the_source(tmp_path):
+    """An HTML comment is not part of the visible text, but the suppression it holds applies
+    to the next line of the file as written; with --fix the safe fix is not applied to a
+    suppressed finding, and suppressions also work under a directory walk."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>\n<!-- errcheck: ignore FP0001 -->\n<p>京津翼协同发展</p>\n"
+                    "<p>再写一次京津翼</p>\n</body></html>\n", encoding="utf-8")
+    code, out, _ = run("check", str(tmp_path), "--isolated", "--format", "json")
+    doc = json.loads(out)
+    (file,) = doc["files"]
+    assert [(f["code"], f["line"]) for f in file["findings"]] == [("FP0001", 4)]
+    code, out, err = run("check", str(page), "--isolated", "--fix")
+    fixed = page.read_text(encoding="utf-8")
+    assert "<p>京津翼协同发展</p>" in fixed and "<p>再写一次京津冀</p>" in fixed
+    code, out, _ = run("check", str(page), "--isolated", "--report-unused-ignores")
+    assert code == 0 and "EC0001" not in out

@@ -86,3 +86,22 @@ def test_not_a_zip_and_other_compressions_are_unreadable():
         zf.writestr("word/document.xml", b"<x/>")
     exc, _ = rejected(odd.getvalue())
     assert not exc.too_large and "unsupported compression" in str(exc)
+
+
+def test_every_table_cell_is_read_once():
+    """A merged cell is read once, and no cell is lost: the cells seen are remembered by
+    element, not by an id() that a freed proxy passes on to the next cell."""
+    import docx
+
+    document = docx.Document()
+    for k in range(3):
+        table = document.add_table(rows=2, cols=3)
+        for r in range(2):
+            for c in range(3):
+                table.cell(r, c).text = f"{k}-{r}-{c}"
+    merged = document.add_table(rows=1, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 2)).text = "合并"
+    buf = io.BytesIO()
+    document.save(buf)
+    assert docx_paragraphs(buf.getvalue()) == [f"{k}-{r}-{c}" for k in range(3) for r in range(2)
+                                               for c in range(3)] + ["合并"]

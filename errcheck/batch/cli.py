@@ -57,7 +57,7 @@ def add_commands(subparsers) -> None:
     files = scan.add_argument_group("files")
     files.add_argument("--group-by-dir", action="store_true",
                        help="files under a directory: the group is the first sub-directory (e.g. one per site)")
-    files.add_argument("--encoding", default="utf-8", help="text/HTML file encoding; 'auto' = UTF-8, else GB18030")
+    files.add_argument("--encoding", default="utf-8", help="text/HTML file encoding; 'auto' = a byte-order mark, else UTF-8, else GB18030")
     run = scan.add_argument_group("execution")
     run.add_argument("--workers", "-j", type=_positive, default=_cores(), help="worker processes (default: all cores)")
     run.add_argument("--engine", choices=["local", "dask"], default="local")

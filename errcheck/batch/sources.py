@@ -48,7 +48,7 @@ class SourceOptions:
     title_field: str | None = None
     html: bool = False  # the text field of records holds HTML
     group_by_dir: bool = False  # files under a directory: group = first directory level
-    encoding: str = "utf-8"  # or "auto": UTF-8, else GB18030
+    encoding: str = "utf-8"  # or "auto": a byte-order mark, else UTF-8, else GB18030
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,54 +145,26 @@ def expand_sources(sources: list[str]) -> list[tuple[str, str]]:
     return resolved
 
 
-def _walk(root: str, exclude: set[str], top: str | None = None) -> Iterator[str | SourceError]:
-    """Files under ``root`` in sorted order, skipping hidden entries and ``exclude``.
+def _walk(root: str, exclude: set[str]) -> Iterator[str | SourceError]:
+    """The document files under ``root`` (`errcheck.inputs.walk`, shared with ``errcheck
+    check``: name order, hidden entries skipped, links to directories not followed),
+    skipping the real paths in ``exclude``. Every file-system step that fails yields a
+    `SourceError` naming the path and the reason instead of stopping the walk."""
+    from ..inputs import InputError, walk
 
-    Every file-system step that fails (a directory that cannot be listed, a symbolic link
-    loop, a dangling link, an entry that cannot be stat'ed) yields a `SourceError` naming
-    the path and the reason instead of stopping the walk. Symbolic links to directories
-    are not followed (no loop can form); links to files are."""
-    top = root if top is None else top
-    try:
-        with os.scandir(root) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        yield _fs_error(root, top, "cannot list directory", exc)
-        return
-    for entry in entries:
-        if entry.name.startswith((".", "~$")):
-            continue
-        try:
-            if os.path.realpath(entry.path) in exclude:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(entry.path, exclude, top)
-                continue
-            if os.path.splitext(entry.name)[1].lower() not in DOCUMENT_KINDS:
-                continue
-            if entry.is_file():
-                yield entry.path
-            elif entry.is_symlink():  # is_file() is False for a dangling link
-                os.stat(entry.path)  # raises the reason (ENOENT, ELOOP ...)
-                if not os.path.isdir(entry.path):
-                    yield _fs_error(entry.path, top, "not a regular file", None)
-            else:
-                yield _fs_error(entry.path, top, "not a regular file", None)
-        except OSError as exc:
-            yield _fs_error(entry.path, top, "cannot read", exc)
+    def keep(path: str, is_dir: bool) -> bool:
+        if os.path.realpath(path) in exclude:
+            return False
+        return is_dir or os.path.splitext(path)[1].lower() in DOCUMENT_KINDS
 
-
-def _fs_error(path: str, top: str, what: str, exc: OSError | None) -> SourceError:
-    shown = _display(path)
-    doc_id = Path(os.path.relpath(path, top)).as_posix() if path != top else shown
-    if isinstance(exc, OSError):
-        reason = exc.strerror or str(exc)
-        if exc.errno == errno.ELOOP:
-            reason = "symbolic link loop"
-        elif exc.errno == errno.ENOENT and os.path.islink(path):
-            reason = "dangling symbolic link"
-        what = f"{what}: {reason}"
-    return SourceError(shown, doc_id, shown, what)
+    for item in walk(root, keep):
+        if isinstance(item, InputError):
+            shown = _display(item.path)
+            same = os.path.normpath(item.path) == os.path.normpath(root)
+            doc_id = shown if same else Path(os.path.relpath(item.path, root)).as_posix()
+            yield SourceError(shown, doc_id, shown, item.reason)
+        else:
+            yield item
 
 
 def _display(path: str) -> str:
@@ -356,19 +328,14 @@ def estimate_total(sources: list[tuple[str, str]], exclude=()) -> int:
 
 
 def decode(data: bytes, encoding: str) -> str:
-    if b"\x00" in data[:65536]:
-        raise DocumentError("binary data (NUL bytes), not text")
-    if encoding == "auto":
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            encoding = "gb18030"
+    """The text of a file's bytes (`errcheck.inputs.decode`, shared with ``errcheck check``:
+    ``auto`` is a byte-order mark, else UTF-8, else GB18030; the mark is dropped)."""
+    from ..inputs import InputError, decode as decode_bytes
+
     try:
-        return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"not {encoding.upper()} text (invalid byte at offset {exc.start})") from None
-    except LookupError:
-        raise DocumentError(f"unknown encoding {encoding!r}") from None
+        return decode_bytes(data, encoding).text
+    except InputError as exc:
+        raise DocumentError(exc.reason) from None
 
 
 def _docx_paragraphs(data: bytes) -> tuple[list[str], str]:

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..normalize import replace_surrogates
-from .lm import LanguageModel, viterbi
+from .lm import LanguageModel, viterbi, viterbi_scored
 
 __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeated", "select"]
 
@@ -60,6 +60,11 @@ _RESEGMENT = 1  # tokens re-segmented either side of a suspect
 #: lone characters likelier than this (的 −1.9, 在, 是, 了 …) do not start a pair suspect
 _PAIR_MAX_LOGPROB = -4.0
 _CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
+
+try:  # the lattice and the candidate loop compiled (errcheck/_speedups.c), when built
+    from .._speedups import Lattice as _NativeLattice
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _NativeLattice = None
 
 #: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
 #: today); a lone one followed by one or two lone characters reads as a name (曾培炎,
@@ -153,6 +158,7 @@ class ContextJudge:
         word_candidates: bool = True,
         word_max_logprob: float = -5.0,
         word_min_logprob: float = -6.0,
+        word_gap: float = 1.0,
         max_candidates: int = 2,
         min_word_logprob: float = -7.0,
         trust_repeats: bool = True,
@@ -171,6 +177,8 @@ class ContextJudge:
         self.word_candidates = word_candidates
         self.word_min_logprob = word_min_logprob
         self.word_max_logprob = word_max_logprob
+        #: a word alternative must be this much likelier (log10) than the word written
+        self.word_gap = word_gap
         self.max_candidates = max_candidates
         self.min_word_logprob = min_word_logprob
         self.trust_repeats = trust_repeats
@@ -212,9 +220,15 @@ class ContextJudge:
         self._confusion: dict[str, dict[str, str]] = {}
         self._confusion_keys: dict[str, frozenset[str]] = {}
         self._word_memo: dict[str, list[tuple[str, str]]] = {}
+        self._word_table: dict[str, list[tuple[str, str]]] | None = None
+        self._word_domain: frozenset[str] = frozenset()
         self._pair_memo: dict[str, list[tuple[str, str]]] = {}
         self._masked, self._by_pinyin = self._load_index()
+        #: the lattice and the masked index in native tables (errcheck/_speedups.c): the
+        #: same segmentation and completions without creating strings; None without it
+        self._native = _NativeLattice(self._lattice, self._masked, self._unk) if _NativeLattice else None
         self._load_confusion([f.read_bytes() for f in shape_files])
+        self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
         allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
         self._allow_re = re.compile("|".join(map(re.escape, sorted(set(allow), key=len, reverse=True)))) if allow else None
@@ -232,6 +246,7 @@ class ContextJudge:
         with self.lm.path.open("rb") as fh:  # the vocabulary sits at the end of the file
             fh.seek(max(0, st.st_size - (1 << 20)))
             digest.update(fh.read())
+        self._index_key = digest.digest()
         path = (self._cache_dir or default_cache_dir()) / f"context-index-{digest.hexdigest()[:24]}.pickle"
         try:
             with path.open("rb") as fh:
@@ -256,6 +271,7 @@ class ContextJudge:
                                 f"{self._confusables.common_limit}".encode())
         for table in tables:
             digest.update(hashlib.sha256(table).digest())
+        self._confusion_key = digest.digest()
         path = (self._cache_dir or default_cache_dir()) / f"context-confusion-{digest.hexdigest()[:24]}.pickle"
         try:
             with path.open("rb") as fh:
@@ -352,7 +368,8 @@ class ContextJudge:
 
     def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
         costs, lattice, unk = self._costs, self._lattice, self._unk
-        tokens = viterbi(clause, lattice, unk)
+        native = self._native
+        tokens = native.viterbi(clause, unk) if native else viterbi(clause, lattice, unk)
         ntok = len(tokens)
         if ntok < 2:
             return
@@ -365,8 +382,7 @@ class ContextJudge:
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob = self.min_word_logprob
-        n = len(clause)
-        shields = None
+        shields = token_lps = None
         for k in range(ntok):
             tok = tokens[k]
             i = offsets[k]
@@ -385,21 +401,14 @@ class ContextJudge:
                 if conf:
                     # candidates that complete a word, with the best such word's log10
                     # probability: only the likeliest few go to the language model
-                    best_word: dict[str, float] = {}
-                    after = clause[i + 1:i + max_word]
-                    for a in range(max(0, i - max_word + 1), i + 1):
-                        left = clause[a:i] + _MASK
-                        for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
-                            right = after[:r]
-                            got = masked.get(left + right)
-                            if got:
-                                stem = left[:-1]
-                                for c in got & keys:
-                                    lp = costs[stem + c + right]
-                                    if lp > best_word.get(c, -99.0):
-                                        best_word[c] = lp
+                    if native:
+                        best_word = native.completions(clause, i, max_word, keys)
+                    else:
+                        best_word = self._completions_py(clause, i, max_word, masked, keys, costs)
                     if best_word:
-                        ranked = sorted(best_word, key=best_word.__getitem__, reverse=True)[:max_candidates]
+                        # likeliest word first; equal ones by character (deterministic
+                        # whatever the order the completions were found in)
+                        ranked = sorted(best_word, key=lambda c: (-best_word[c], c))[:max_candidates]
                         jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
                                      "char"))
                 nxt = tokens[k + 1] if k + 1 < ntok else ""
@@ -418,7 +427,9 @@ class ContextJudge:
             for kend, options, form in jobs:
                 if shields is None:
                     shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
-                best = self._best_candidate(tokens, offsets, k, kend, options, shields)
+                if token_lps is None:
+                    token_lps = [costs.get(t, unk) for t in tokens]
+                best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
                 if best is None or best[1] < floor:
                     continue
                 rep, gain, kind = best
@@ -430,6 +441,28 @@ class ContextJudge:
                 while b > a and old[b - 1] == rep[b - 1]:
                     b -= 1
                 found.append(Proposal(base + i + a, base + i + b, old[a:b], rep[a:b], kind, round(gain, 3), form))
+
+    @staticmethod
+    def _completions_py(clause: str, i: int, max_word: int, masked, keys, costs, mask: str = _MASK) -> dict:
+        """For each character of ``keys`` that completes a vocabulary word of 2 to
+        ``max_word`` characters around ``clause[i]`` (by the masked index), the best such
+        word's log10 probability. (``errcheck._speedups.Lattice.completions`` is the same
+        loop compiled over native tables.)"""
+        n = len(clause)
+        best_word: dict[str, float] = {}
+        after = clause[i + 1:i + max_word]
+        for a in range(max(0, i - max_word + 1), i + 1):
+            left = clause[a:i] + mask
+            for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
+                right = after[:r]
+                got = masked.get(left + right)
+                if got:
+                    stem = left[:-1]
+                    for c in got & keys:
+                        lp = costs[stem + c + right]
+                        if lp > best_word.get(c, -99.0):
+                            best_word[c] = lp
+        return best_word
 
     def pair_alternatives(self, pair: str) -> list[tuple[str, str]]:
         """Common two-character words that read like ``pair`` (two lone characters)."""
@@ -446,31 +479,68 @@ class ContextJudge:
     def word_alternatives(self, word: str) -> list[tuple[str, str]]:
         """Two-character vocabulary words a writer may have meant instead of ``word``
         (itself a word): words read alike (神迹/审计, 须要/需要), and one-character
-        look-alikes and near-homophones that are words. Each with its kind."""
+        look-alikes and near-homophones that are words. Each with its kind.
+
+        For the words a scan asks about (rarer than ``word_max_logprob``) the answers are
+        computed once for the whole vocabulary and cached on disk with the indexes
+        (`_load_word_table`): the first sight of a rare word costs nothing in a scan."""
+        table = self._word_table
+        if table is not None and word in self._word_domain:
+            return table.get(word, [])
         got = self._word_memo.get(word)
         if got is None:
-            costs = self._costs
-            out: dict[str, str] = {}
-            # a likelier word than the one written, and a common one
-            floor = max(self.word_min_logprob, costs[word] + 1.0)
-            for key in _pinyin_keys(word):
-                for other in self._by_pinyin.get(key, ()):
-                    if other != word and costs.get(other, -99.0) >= floor:
-                        out[other] = "homophone"
-            for j in range(2):
-                conf = self.confusion(word[j])
-                for c in self._masked.get(word[:j] + _MASK + word[j + 1:], ""):
-                    kind = conf.get(c)
-                    other = word[:j] + c + word[j + 1:]
-                    if kind and other not in out and costs.get(other, -99.0) >= floor:
-                        out[other] = kind
-            got = self._word_memo[word] = sorted(out.items())
+            got = self._word_memo[word] = self._compute_word_alternatives(word)
         return got
 
-    def _best_candidate(self, tokens, offsets, k, kend, options, shields):
+    def _compute_word_alternatives(self, word: str) -> list[tuple[str, str]]:
+        costs = self._costs
+        out: dict[str, str] = {}
+        # a likelier word than the one written, and a common one
+        floor = max(self.word_min_logprob, costs[word] + self.word_gap)
+        for key in _pinyin_keys(word):
+            for other in self._by_pinyin.get(key, ()):
+                if other != word and costs.get(other, -99.0) >= floor:
+                    out[other] = "homophone"
+        for j in range(2):
+            conf = self.confusion(word[j])
+            for c in self._masked.get(word[:j] + _MASK + word[j + 1:], ""):
+                kind = conf.get(c)
+                other = word[:j] + c + word[j + 1:]
+                if kind and other not in out and costs.get(other, -99.0) >= floor:
+                    out[other] = kind
+        return sorted(out.items())
+
+    def _word_domain_of(self) -> frozenset[str]:
+        """The words `_scan_clause` asks `word_alternatives` about."""
+        return frozenset(w for w, lp in self._costs.items()
+                         if len(w) == 2 and lp < self.word_max_logprob and _HAN.fullmatch(w))
+
+    def _load_word_table(self, key: bytes) -> None:
+        """`word_alternatives` of every word of the domain (~95,000 words, ~5 s), cached
+        on disk keyed by the indexes' key, the confusion tables and the thresholds."""
+        from .cache import default_cache_dir, write_pickle as _write_pickle
+
+        self._word_table = None
+        self._word_domain = self._word_domain_of()
+        digest = hashlib.sha256(key + f"{self.word_min_logprob}:{self.word_max_logprob}:{self.word_gap}".encode())
+        path = (self._cache_dir or default_cache_dir()) / f"context-words-{digest.hexdigest()[:24]}.pickle"
+        try:
+            with path.open("rb") as fh:
+                table = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            table = {}
+            for word in sorted(self._word_domain):
+                alts = self._compute_word_alternatives(word)
+                if alts:
+                    table[word] = alts
+            _write_pickle(path, table, "context word alternatives")
+        self._word_table = table
+
+    def _best_candidate(self, tokens, offsets, k, kend, options, shields, token_lps=None):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
         by language-model gain over the window: (replacement, gain, kind) or None."""
         costs, lattice, unk = self._costs, self._lattice, self._unk
+        native = self._native
         ntok = len(tokens)
         lo = max(0, k - _RESEGMENT)
         hi = min(ntok, kend + _RESEGMENT)
@@ -480,7 +550,8 @@ class ContextJudge:
         width = offsets[kend - 1] + len(tokens[kend - 1]) - offsets[k]
         real_word = width > kend - k  # a word of the text is being replaced
         old_tokens = tokens[lo:hi]
-        old_uni = sum(costs.get(t, unk) for t in old_tokens)
+        # the unigram log10 probabilities of the tokens, summed in order
+        old_uni = sum(token_lps[lo:hi]) if token_lps is not None else sum(costs.get(t, unk) for t in old_tokens)
         tail = tokens[hi:hi + _CONTEXT]
         eos = hi + _CONTEXT >= ntok
         state = None
@@ -488,8 +559,11 @@ class ContextJudge:
         best = None
         for rep, kind in options:
             new_span = span[:at] + rep + span[at + width:]
-            new_tokens = viterbi(new_span, lattice, unk)
-            if not real_word and sum(costs.get(t, unk) for t in new_tokens) <= old_uni:
+            if native:
+                new_tokens, new_uni = native.viterbi_scored(new_span, unk)
+            else:
+                new_tokens, new_uni = viterbi_scored(new_span, lattice, unk)
+            if not real_word and new_uni <= old_uni:
                 continue  # the correction does not even make better words
             if shields:
                 # the word the correction makes, in clause coordinates

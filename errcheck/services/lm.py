@@ -189,7 +189,11 @@ class LanguageModel:
         self.__init__(state["path"])
 
 
-def viterbi(text: str, lattice: dict, unk: float) -> list[str]:
+def viterbi_py(text: str, lattice: dict, unk: float) -> list[str]:
+    return viterbi_scored_py(text, lattice, unk)[0]
+
+
+def viterbi_scored_py(text: str, lattice: dict, unk: float) -> tuple[list[str], float]:
     """Unigram Viterbi segmentation: maximise the sum of word log10 probabilities.
 
     ``lattice`` maps every word and every proper prefix of a word (up to
@@ -197,7 +201,7 @@ def viterbi(text: str, lattice: dict, unk: float) -> list[str]:
     one lookup per character tried (`LanguageModel.lattice`)."""
     n = len(text)
     if n == 0:
-        return []
+        return [], 0.0
     best = [0.0] + [-1e18] * n
     back = [0] * (n + 1)
     get = lattice.get
@@ -233,4 +237,10 @@ def viterbi(text: str, lattice: dict, unk: float) -> list[str]:
         out.append(text[i:j])
         j = i
     out.reverse()
-    return out
+    return out, best[n]
+
+
+try:  # the same function compiled (errcheck/_speedups.c), when the package was built with it
+    from .._speedups import viterbi, viterbi_scored
+except ImportError:  # pragma: no cover - a build without a C compiler
+    viterbi, viterbi_scored = viterbi_py, viterbi_scored_py

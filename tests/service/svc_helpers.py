@@ -60,7 +60,8 @@ class LiveServer:
 
     def __enter__(self):
         self.thread.start()
-        deadline = time.monotonic() + 30
+        # start-up builds the rule set (about 20 s cold, longer on a busy machine)
+        deadline = time.monotonic() + 180
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("uvicorn did not start")

@@ -1,0 +1,655 @@
+/* Optional compiled kernels of the context stage (errcheck/services/lm.py, judge.py).
+ *
+ * Each function here makes exactly the decisions of its pure-Python twin, which stays the
+ * reference and the fallback when this module is not built (tests compare the two). */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdlib.h>
+
+/* The lattice value of a word or prefix: (log10 probability or None, longer words start so). */
+static int
+lattice_entry(PyObject *entry, double unk, double *lp, int *more)
+{
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2) {
+        PyErr_SetString(PyExc_TypeError, "lattice values must be (log10 probability or None, bool) pairs");
+        return -1;
+    }
+    PyObject *p = PyTuple_GET_ITEM(entry, 0);
+    if (p == Py_None) {
+        *lp = unk;
+    } else {
+        *lp = PyFloat_AsDouble(p);
+        if (*lp == -1.0 && PyErr_Occurred())
+            return -1;
+    }
+    int m = PyObject_IsTrue(PyTuple_GET_ITEM(entry, 1));
+    if (m < 0)
+        return -1;
+    *more = m;
+    return 0;
+}
+
+/* The best segmentation of text and its score (the sum of its words' log10 probabilities). */
+static PyObject *
+segment(PyObject *text, PyObject *lattice, double unk, double *score)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    *score = 0.0;
+    if (n == 0)
+        return PyList_New(0);
+    double *best = PyMem_Malloc(sizeof(double) * (n + 1));
+    Py_ssize_t *back = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    PyObject *out = NULL;
+    if (best == NULL || back == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    best[0] = 0.0;
+    back[0] = 0;
+    for (Py_ssize_t i = 1; i <= n; i++) {
+        best[i] = -1e18;
+        back[i] = 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double base = best[i], lp;
+        int more;
+        PyObject *key = PyUnicode_Substring(text, i, i + 1);
+        if (key == NULL)
+            goto done;
+        PyObject *entry = PyDict_GetItemWithError(lattice, key); /* borrowed */
+        Py_DECREF(key);
+        if (entry == NULL) {
+            if (PyErr_Occurred())
+                goto done;
+            lp = unk;
+            more = 0;
+        } else if (lattice_entry(entry, unk, &lp, &more) < 0) {
+            goto done;
+        }
+        double s = base + lp;
+        if (s > best[i + 1]) {
+            best[i + 1] = s;
+            back[i + 1] = i;
+        }
+        Py_ssize_t j = i + 1;
+        while (more && j < n) {
+            j++;
+            key = PyUnicode_Substring(text, i, j);
+            if (key == NULL)
+                goto done;
+            entry = PyDict_GetItemWithError(lattice, key);
+            Py_DECREF(key);
+            if (entry == NULL) {
+                if (PyErr_Occurred())
+                    goto done;
+                break;
+            }
+            PyObject *p = PyTuple_Check(entry) && PyTuple_GET_SIZE(entry) == 2 ? PyTuple_GET_ITEM(entry, 0) : NULL;
+            if (lattice_entry(entry, unk, &lp, &more) < 0)
+                goto done;
+            if (p != Py_None) {
+                s = base + lp;
+                if (s > best[j]) {
+                    best[j] = s;
+                    back[j] = i;
+                }
+            }
+        }
+    }
+    *score = best[n];
+    /* walk back from the end, then reverse */
+    Py_ssize_t count = 0;
+    for (Py_ssize_t j = n; j > 0; j = back[j])
+        count++;
+    out = PyList_New(count);
+    if (out == NULL)
+        goto done;
+    Py_ssize_t k = count;
+    for (Py_ssize_t j = n; j > 0; j = back[j]) {
+        PyObject *tok = PyUnicode_Substring(text, back[j], j);
+        if (tok == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, --k, tok);
+    }
+done:
+    PyMem_Free(best);
+    PyMem_Free(back);
+    return out;
+}
+
+/* viterbi(text, lattice, unk) -> list[str]: see errcheck.services.lm.viterbi_py. */
+static PyObject *
+viterbi(PyObject *self, PyObject *args)
+{
+    PyObject *text, *lattice;
+    double unk, score;
+    if (!PyArg_ParseTuple(args, "UO!d", &text, &PyDict_Type, &lattice, &unk))
+        return NULL;
+    return segment(text, lattice, unk, &score);
+}
+
+/* viterbi_scored(text, lattice, unk) -> (list[str], float): see errcheck.services.lm.viterbi_scored_py. */
+static PyObject *
+viterbi_scored(PyObject *self, PyObject *args)
+{
+    PyObject *text, *lattice;
+    double unk, score;
+    if (!PyArg_ParseTuple(args, "UO!d", &text, &PyDict_Type, &lattice, &unk))
+        return NULL;
+    PyObject *tokens = segment(text, lattice, unk, &score);
+    if (tokens == NULL)
+        return NULL;
+    return Py_BuildValue("(Nd)", tokens, score);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Lattice: the word/prefix lattice and the masked-word index in native hash tables keyed
+ * by code points, so that segmentation and candidate look-ups create no string objects.
+ * Built once from the Python dicts (LanguageModel.lattice, the judge's masked index). */
+
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    uint64_t hash;
+    uint32_t off;   /* key in the pool */
+    uint32_t len;   /* key length; 0: empty slot */
+    uint32_t voff;  /* masked table: values in the value pool */
+    uint32_t vlen;
+    double lp;      /* lattice: log10 probability (when flags & 1) */
+    int flags;      /* lattice: 1 has a probability, 2 longer words start so */
+} Slot;
+
+typedef struct {
+    Slot *slots;
+    size_t mask;
+    uint32_t *pool;
+    size_t pool_len, pool_cap;
+    uint32_t *vpool;
+    size_t vpool_len, vpool_cap;
+    PyObject **vobj; /* masked table: the value characters as str objects (hash cached) */
+    size_t vobj_cap;
+} Table;
+
+typedef struct {
+    PyObject_HEAD
+    Table lat;
+    Table masked;
+} LatticeObject;
+
+static inline uint64_t
+hash_step(uint64_t h, uint32_t cp)
+{
+    h ^= cp;
+    return h * 0x100000001b3ULL;
+}
+#define HASH_INIT 0xcbf29ce484222325ULL
+
+static int
+table_init(Table *t, Py_ssize_t n)
+{
+    size_t cap = 16;
+    while (cap < (size_t)n * 2 + 16)
+        cap <<= 1;
+    t->slots = PyMem_Calloc(cap, sizeof(Slot));
+    t->mask = cap - 1;
+    t->pool = NULL;
+    t->pool_len = t->pool_cap = 0;
+    t->vpool = NULL;
+    t->vpool_len = t->vpool_cap = 0;
+    t->vobj = NULL;
+    t->vobj_cap = 0;
+    if (t->slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void
+table_free(Table *t)
+{
+    if (t->vobj != NULL) {
+        for (size_t k = 0; k < t->vpool_len; k++)
+            Py_XDECREF(t->vobj[k]);
+    }
+    PyMem_Free(t->vobj);
+    t->vobj = NULL;
+    t->vobj_cap = 0;
+    PyMem_Free(t->slots);
+    PyMem_Free(t->pool);
+    PyMem_Free(t->vpool);
+    t->vpool_len = 0;
+    t->slots = NULL;
+    t->pool = t->vpool = NULL;
+}
+
+static int
+pool_push(uint32_t **pool, size_t *len, size_t *cap, uint32_t cp)
+{
+    if (*len == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 1 << 16;
+        uint32_t *np = PyMem_Realloc(*pool, ncap * sizeof(uint32_t));
+        if (np == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *pool = np;
+        *cap = ncap;
+    }
+    (*pool)[(*len)++] = cp;
+    return 0;
+}
+
+/* The slot of key cps[0:len] with hash h: its own, or the empty one where it would go. */
+static Slot *
+table_find(const Table *t, uint64_t h, const uint32_t *cps, Py_ssize_t len)
+{
+    size_t i = (size_t)h & t->mask;
+    for (;;) {
+        Slot *s = &t->slots[i];
+        if (s->len == 0)
+            return s;
+        if (s->hash == h && s->len == (uint32_t)len && memcmp(t->pool + s->off, cps, len * sizeof(uint32_t)) == 0)
+            return s;
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* Copy a str's code points into buf (at most cap); its length, or -1. */
+static Py_ssize_t
+codepoints(PyObject *str, uint32_t *buf, Py_ssize_t cap)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    if (n > cap)
+        return -1;
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    for (Py_ssize_t k = 0; k < n; k++)
+        buf[k] = PyUnicode_READ(kind, data, k);
+    return n;
+}
+
+#define MAX_KEY 64
+
+static int
+lattice_fill(Table *t, PyObject *dict, double unk)
+{
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    uint32_t buf[MAX_KEY];
+    if (table_init(t, PyDict_GET_SIZE(dict)) < 0)
+        return -1;
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "lattice keys must be str");
+            return -1;
+        }
+        Py_ssize_t n = codepoints(key, buf, MAX_KEY);
+        if (n <= 0)
+            continue; /* longer than any word the segmentation reaches */
+        double lp;
+        int more;
+        PyObject *p = PyTuple_Check(value) && PyTuple_GET_SIZE(value) == 2 ? PyTuple_GET_ITEM(value, 0) : NULL;
+        if (lattice_entry(value, unk, &lp, &more) < 0)
+            return -1;
+        uint64_t h = HASH_INIT;
+        for (Py_ssize_t k = 0; k < n; k++)
+            h = hash_step(h, buf[k]);
+        Slot *s = table_find(t, h, buf, n);
+        if (s->len == 0) {
+            s->hash = h;
+            s->off = (uint32_t)t->pool_len;
+            for (Py_ssize_t k = 0; k < n; k++)
+                if (pool_push(&t->pool, &t->pool_len, &t->pool_cap, buf[k]) < 0)
+                    return -1;
+            s->len = (uint32_t)n;
+        }
+        s->lp = lp;
+        s->flags = (p != Py_None ? 1 : 0) | (more ? 2 : 0);
+    }
+    return 0;
+}
+
+static int
+masked_fill(Table *t, PyObject *dict)
+{
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    uint32_t buf[MAX_KEY];
+    if (table_init(t, PyDict_GET_SIZE(dict)) < 0)
+        return -1;
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "masked-index keys must be str");
+            return -1;
+        }
+        Py_ssize_t n = codepoints(key, buf, MAX_KEY);
+        if (n <= 0)
+            continue;
+        uint64_t h = HASH_INIT;
+        for (Py_ssize_t k = 0; k < n; k++)
+            h = hash_step(h, buf[k]);
+        Slot *s = table_find(t, h, buf, n);
+        if (s->len != 0)
+            continue;
+        s->hash = h;
+        s->off = (uint32_t)t->pool_len;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (pool_push(&t->pool, &t->pool_len, &t->pool_cap, buf[k]) < 0)
+                return -1;
+        s->len = (uint32_t)n;
+        s->voff = (uint32_t)t->vpool_len;
+        PyObject *it = PyObject_GetIter(value);
+        if (it == NULL)
+            return -1;
+        PyObject *c;
+        uint32_t count = 0;
+        while ((c = PyIter_Next(it)) != NULL) {
+            if (!PyUnicode_Check(c) || PyUnicode_GET_LENGTH(c) != 1) {
+                Py_DECREF(c);
+                Py_DECREF(it);
+                PyErr_SetString(PyExc_TypeError, "masked-index values must hold single characters");
+                return -1;
+            }
+            uint32_t cp = PyUnicode_READ_CHAR(c, 0);
+            if (t->vobj_cap <= t->vpool_len) {
+                size_t ncap = t->vobj_cap ? t->vobj_cap * 2 : 1 << 16;
+                PyObject **nv = PyMem_Realloc(t->vobj, ncap * sizeof(PyObject *));
+                if (nv == NULL) {
+                    Py_DECREF(c);
+                    Py_DECREF(it);
+                    PyErr_NoMemory();
+                    return -1;
+                }
+                memset(nv + t->vobj_cap, 0, (ncap - t->vobj_cap) * sizeof(PyObject *));
+                t->vobj = nv;
+                t->vobj_cap = ncap;
+            }
+            t->vobj[t->vpool_len] = c; /* the reference is the table's now */
+            if (pool_push(&t->vpool, &t->vpool_len, &t->vpool_cap, cp) < 0) {
+                Py_DECREF(it);
+                return -1;
+            }
+            count++;
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred())
+            return -1;
+        s->vlen = count;
+    }
+    return 0;
+}
+
+static void
+Lattice_dealloc(LatticeObject *self)
+{
+    table_free(&self->lat);
+    table_free(&self->masked);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int
+Lattice_init(LatticeObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"lattice", "masked", "unk", NULL};
+    PyObject *lattice, *masked;
+    double unk;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!d", kwlist, &PyDict_Type, &lattice, &PyDict_Type, &masked, &unk))
+        return -1;
+    table_free(&self->lat);
+    table_free(&self->masked);
+    if (lattice_fill(&self->lat, lattice, unk) < 0 || masked_fill(&self->masked, masked) < 0)
+        return -1;
+    return 0;
+}
+
+/* Segment cps[0:n] (read from a str); the tokens as (start, end) in back[], their count. */
+static PyObject *
+native_segment(LatticeObject *self, PyObject *text, double unk, double *score)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    *score = 0.0;
+    if (n == 0)
+        return PyList_New(0);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    uint32_t *cps = PyMem_Malloc(sizeof(uint32_t) * n);
+    double *best = PyMem_Malloc(sizeof(double) * (n + 1));
+    Py_ssize_t *back = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    PyObject *out = NULL;
+    if (cps == NULL || best == NULL || back == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        cps[k] = PyUnicode_READ(kind, data, k);
+    best[0] = 0.0;
+    back[0] = 0;
+    for (Py_ssize_t k = 1; k <= n; k++) {
+        best[k] = -1e18;
+        back[k] = 0;
+    }
+    const Table *t = &self->lat;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double base = best[i];
+        uint64_t h = hash_step(HASH_INIT, cps[i]);
+        Slot *s = table_find(t, h, cps + i, 1);
+        double lp = unk;
+        int more = 0;
+        if (s->len != 0) {
+            lp = (s->flags & 1) ? s->lp : unk;
+            more = s->flags & 2;
+        }
+        double sc = base + lp;
+        if (sc > best[i + 1]) {
+            best[i + 1] = sc;
+            back[i + 1] = i;
+        }
+        Py_ssize_t j = i + 1;
+        while (more && j < n) {
+            h = hash_step(h, cps[j]);
+            j++;
+            if (j - i > MAX_KEY)
+                break;
+            s = table_find(t, h, cps + i, j - i);
+            if (s->len == 0)
+                break;
+            more = s->flags & 2;
+            if (s->flags & 1) {
+                sc = base + s->lp;
+                if (sc > best[j]) {
+                    best[j] = sc;
+                    back[j] = i;
+                }
+            }
+        }
+    }
+    *score = best[n];
+    Py_ssize_t count = 0;
+    for (Py_ssize_t j = n; j > 0; j = back[j])
+        count++;
+    out = PyList_New(count);
+    if (out == NULL)
+        goto done;
+    Py_ssize_t k = count;
+    for (Py_ssize_t j = n; j > 0; j = back[j]) {
+        PyObject *tok = PyUnicode_Substring(text, back[j], j);
+        if (tok == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, --k, tok);
+    }
+done:
+    PyMem_Free(cps);
+    PyMem_Free(best);
+    PyMem_Free(back);
+    return out;
+}
+
+static PyObject *
+Lattice_viterbi(LatticeObject *self, PyObject *args)
+{
+    PyObject *text;
+    double unk, score;
+    if (!PyArg_ParseTuple(args, "Ud", &text, &unk))
+        return NULL;
+    return native_segment(self, text, unk, &score);
+}
+
+static PyObject *
+Lattice_viterbi_scored(LatticeObject *self, PyObject *args)
+{
+    PyObject *text;
+    double unk, score;
+    if (!PyArg_ParseTuple(args, "Ud", &text, &unk))
+        return NULL;
+    PyObject *tokens = native_segment(self, text, unk, &score);
+    if (tokens == NULL)
+        return NULL;
+    return Py_BuildValue("(Nd)", tokens, score);
+}
+
+/* completions(clause, i, max_word, keys) -> dict: for each character of `keys` that completes
+ * a vocabulary word of 2..max_word characters around clause[i] (by the masked index), the
+ * best such word's log10 probability (the lattice's): ContextJudge._completions_py over
+ * native tables. */
+static PyObject *
+Lattice_completions(LatticeObject *self, PyObject *args)
+{
+    PyObject *clause, *keys;
+    Py_ssize_t i, max_word;
+    if (!PyArg_ParseTuple(args, "UnnO", &clause, &i, &max_word, &keys))
+        return NULL;
+    if (!PyAnySet_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "keys must be a set or frozenset");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(clause);
+    if (i < 0 || i >= n) {
+        PyErr_SetString(PyExc_IndexError, "position outside the clause");
+        return NULL;
+    }
+    if (max_word < 1 || max_word > MAX_KEY / 2) {
+        PyErr_SetString(PyExc_ValueError, "max_word out of range");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(clause);
+    const void *data = PyUnicode_DATA(clause);
+    PyObject *best = PyDict_New();
+    if (best == NULL)
+        return NULL;
+    uint32_t key[MAX_KEY];
+    Py_ssize_t a0 = i - max_word + 1 > 0 ? i - max_word + 1 : 0;
+    for (Py_ssize_t a = a0; a <= i; a++) {
+        Py_ssize_t r0 = a + 1 - i > 0 ? a + 1 - i : 0;
+        Py_ssize_t r1 = n - i - 1 < a + max_word - i - 1 ? n - i - 1 : a + max_word - i - 1;
+        for (Py_ssize_t r = r0; r <= r1; r++) {
+            Py_ssize_t len = (i - a) + 1 + r;
+            for (Py_ssize_t k = a; k < i; k++)
+                key[k - a] = PyUnicode_READ(kind, data, k);
+            key[i - a] = 0;
+            for (Py_ssize_t k = 0; k < r; k++)
+                key[i - a + 1 + k] = PyUnicode_READ(kind, data, i + 1 + k);
+            uint64_t h = HASH_INIT;
+            for (Py_ssize_t k = 0; k < len; k++)
+                h = hash_step(h, key[k]);
+            Slot *m = table_find(&self->masked, h, key, len);
+            if (m->len == 0)
+                continue;
+            for (uint32_t v = 0; v < m->vlen; v++) {
+                uint32_t c = self->masked.vpool[m->voff + v];
+                PyObject *ch = self->masked.vobj[m->voff + v];
+                int in = PySet_Contains(keys, ch);
+                if (in <= 0) {
+                    if (in < 0)
+                        goto fail;
+                    continue;
+                }
+                Py_INCREF(ch);
+                key[i - a] = c;
+                uint64_t hw = HASH_INIT;
+                for (Py_ssize_t k = 0; k < len; k++)
+                    hw = hash_step(hw, key[k]);
+                Slot *w = table_find(&self->lat, hw, key, len);
+                key[i - a] = 0;
+                if (w->len == 0 || !(w->flags & 1)) {
+                    Py_DECREF(ch);
+                    PyErr_SetString(PyExc_KeyError, "a masked-index completion is not a word of the lattice");
+                    goto fail;
+                }
+                PyObject *prev = PyDict_GetItemWithError(best, ch);
+                double pv = -99.0;
+                if (prev != NULL) {
+                    pv = PyFloat_AsDouble(prev);
+                } else if (PyErr_Occurred()) {
+                    Py_DECREF(ch);
+                    goto fail;
+                }
+                if (w->lp > pv) {
+                    PyObject *val = PyFloat_FromDouble(w->lp);
+                    if (val == NULL || PyDict_SetItem(best, ch, val) < 0) {
+                        Py_XDECREF(val);
+                        Py_DECREF(ch);
+                        goto fail;
+                    }
+                    Py_DECREF(val);
+                }
+                Py_DECREF(ch);
+            }
+        }
+    }
+    return best;
+fail:
+    Py_DECREF(best);
+    return NULL;
+}
+
+static PyMethodDef Lattice_methods[] = {
+    {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text, unk) -> list[str]"},
+    {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text, unk) -> (list[str], float)"},
+    {"completions", (PyCFunction)Lattice_completions, METH_VARARGS, "completions(clause, i, max_word, keys) -> dict"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject LatticeType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "errcheck._speedups.Lattice",
+    .tp_basicsize = sizeof(LatticeObject),
+    .tp_dealloc = (destructor)Lattice_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Lattice(lattice, masked, unk): the segmentation lattice and masked-word index in native tables.",
+    .tp_methods = Lattice_methods,
+    .tp_init = (initproc)Lattice_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyMethodDef methods[] = {
+    {"viterbi", viterbi, METH_VARARGS, "Unigram Viterbi segmentation over a word/prefix lattice (see errcheck.services.lm.viterbi_py)."},
+    {"viterbi_scored", viterbi_scored, METH_VARARGS, "viterbi and the best path's score (see errcheck.services.lm.viterbi_scored_py)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "errcheck._speedups", "Optional compiled kernels of the context stage.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    if (PyType_Ready(&LatticeType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&LatticeType);
+    if (PyModule_AddObject(m, "Lattice", (PyObject *)&LatticeType) < 0) {
+        Py_DECREF(&LatticeType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,193 @@
+"""The compiled kernels of the context stage (errcheck/_speedups.c) make exactly the
+decisions of their pure-Python twins in errcheck.services.lm, and the judge's precomputed
+word-alternatives table answers as the on-demand computation does."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from errcheck.services import lm as lm_module
+from errcheck.services.judge import ContextJudge
+from errcheck.services.lm import LanguageModel, viterbi_py, viterbi_scored_py
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+try:
+    from errcheck import _speedups
+except ImportError:  # a build without a C compiler (ERRCHECK_NO_EXTENSIONS=1)
+    _speedups = None
+
+
+@pytest.fixture(scope="module")
+def model():
+    return LanguageModel().load()
+
+
+def test_the_extension_is_built_and_used():
+    """A build with a C compiler (as CI's) ships the extension and the judge uses it."""
+    if os.environ.get("ERRCHECK_NO_EXTENSIONS"):
+        pytest.skip("built without extensions on purpose")
+    assert _speedups is not None, "errcheck._speedups was not built (see hatch_build.py)"
+    assert lm_module.viterbi is _speedups.viterbi
+    assert lm_module.viterbi_scored is _speedups.viterbi_scored
+    assert hasattr(_speedups, "Lattice")
+
+
+needs_ext = pytest.mark.skipif(_speedups is None, reason="errcheck._speedups not built")
+
+
+def _score(tokens, model):
+    return sum(model.unigrams.get(t, model.unknown_logprob) for t in tokens)
+
+
+@needs_ext
+def test_viterbi_matches_python_on_real_prose(model):
+    lattice, unk = model.lattice, model.unknown_logprob
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:3] for line in f.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line.strip()][:3000]
+    assert lines, "no corpus lines"
+    for line in lines:
+        tokens, score = _speedups.viterbi_scored(line, lattice, unk)
+        assert tokens == viterbi_py(line, lattice, unk)
+        assert _speedups.viterbi(line, lattice, unk) == tokens
+        py_tokens, py_score = viterbi_scored_py(line, lattice, unk)
+        assert score == py_score
+        # the score is the sum of the chosen words' unigram log10 probabilities
+        assert score == pytest.approx(_score(tokens, model), abs=1e-9)
+
+
+# characters the vocabulary knows, some it does not, an astral one and a lone surrogate
+_ALPHABET = list("国家权力利机关过上幸福辛生活政府攻中华人民共和各扶贫贪的了是在") + ["仼", "𠮷", "a", " ", "\ud800"]
+
+
+@needs_ext
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
+def test_viterbi_matches_python_on_any_string(model, text):
+    lattice, unk = model.lattice, model.unknown_logprob
+    tokens, score = _speedups.viterbi_scored(text, lattice, unk)
+    assert (tokens, score) == viterbi_scored_py(text, lattice, unk)
+    assert "".join(tokens) == text
+
+
+@needs_ext
+def test_viterbi_rejects_a_malformed_lattice():
+    with pytest.raises(TypeError):
+        _speedups.viterbi("国家", {"国": "not a pair"}, -7.0)
+    with pytest.raises(TypeError):
+        _speedups.viterbi("国家", ["not", "a", "dict"], -7.0)
+
+
+def test_word_table_answers_as_the_computation(tmp_path):
+    judge = ContextJudge(cache_dir=tmp_path).load()
+    table = judge._word_table
+    assert table, "the table is built on load"
+    domain = sorted(judge._word_domain)
+    rng = random.Random(7)
+    for word in rng.sample(domain, 400) + ["须要", "神迹"]:
+        if word in judge._word_domain:
+            assert judge.word_alternatives(word) == judge._compute_word_alternatives(word), word
+    # a word outside the scanned domain is computed on demand, as before
+    assert judge.word_alternatives("幸福") == judge._compute_word_alternatives("幸福")
+    # a second judge loads the table from the disk cache
+    again = ContextJudge(cache_dir=tmp_path).load()
+    assert again._word_table == table
+    assert list(tmp_path.glob("context-words-*.pickle"))
+
+
+@pytest.fixture(scope="module")
+def loaded_judge(tmp_path_factory):
+    return ContextJudge(cache_dir=tmp_path_factory.mktemp("speedups-judge")).load()
+
+
+def _completion_args(judge, clause, i):
+    tok = clause[i]
+    conf = judge.confusion(tok)
+    keys = judge._confusion_keys.get(tok, frozenset(conf))
+    return clause, i, judge.max_word, judge._masked, keys, judge._costs
+
+
+@pytest.fixture(scope="module")
+def native(loaded_judge):
+    return _speedups.Lattice(loaded_judge._lattice, loaded_judge._masked, loaded_judge._unk)
+
+
+@needs_ext
+def test_the_judge_uses_the_native_lattice(loaded_judge):
+    assert isinstance(loaded_judge._native, _speedups.Lattice)
+
+
+@needs_ext
+def test_native_viterbi_matches_python_on_real_prose(loaded_judge, native):
+    import re
+
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:3] for line in f.read_text(encoding="utf-8").splitlines()]
+    clauses = [m.group() for line in lines[:3000] for m in re.finditer(r"[\u4e00-\u9fff]+", line)]
+    assert len(clauses) > 1000
+    for clause in clauses:
+        assert native.viterbi_scored(clause, loaded_judge._unk) == viterbi_scored_py(
+            clause, loaded_judge._lattice, loaded_judge._unk)
+
+
+@needs_ext
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
+def test_native_viterbi_matches_python_on_any_string(loaded_judge, native, text):
+    tokens, score = native.viterbi_scored(text, loaded_judge._unk)
+    assert (tokens, score) == viterbi_scored_py(text, loaded_judge._lattice, loaded_judge._unk)
+    assert native.viterbi(text, loaded_judge._unk) == tokens
+
+
+def _keys(judge, ch):
+    return judge._confusion_keys.get(ch) or frozenset(judge.confusion(ch))
+
+
+@needs_ext
+def test_completions_match_python_on_real_prose(loaded_judge, native):
+    """The same characters with the same log10 probabilities, at every position."""
+    import re
+
+    judge = loaded_judge
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:2] for line in f.read_text(encoding="utf-8").splitlines()]
+    clauses = [m.group() for line in lines[:1500] for m in re.finditer(r"[\u4e00-\u9fff]{2,}", line)]
+    found = 0
+    for clause in clauses:
+        for i in range(len(clause)):
+            keys = _keys(judge, clause[i])
+            want = judge._completions_py(clause, i, judge.max_word, judge._masked, keys, judge._costs)
+            assert native.completions(clause, i, judge.max_word, keys) == want, (clause, i)
+            found += bool(want)
+    assert found > 1000
+    # the rare-character case draws from every common character
+    clause = "当加强对仼行政区域"
+    want = judge._completions_py(clause, 4, judge.max_word, judge._masked, judge._common, judge._costs)
+    assert native.completions(clause, 4, judge.max_word, judge._common) == want
+
+
+@needs_ext
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET[:-1]), min_size=1, max_size=12), st.data())
+def test_completions_match_python_on_any_clause(loaded_judge, native, clause, data):
+    judge = loaded_judge
+    i = data.draw(st.integers(0, len(clause) - 1))
+    keys = _keys(judge, clause[i])
+    assert native.completions(clause, i, judge.max_word, keys) == judge._completions_py(
+        clause, i, judge.max_word, judge._masked, keys, judge._costs)
+
+
+@needs_ext
+def test_native_lattice_rejects_bad_input(native):
+    with pytest.raises(IndexError):
+        native.completions("国家", 2, 4, frozenset())
+    with pytest.raises(TypeError):
+        native.completions("国家", 0, 4, ["国"])
+    with pytest.raises(TypeError):
+        _speedups.Lattice({"国": "not a pair"}, {}, -7.0)
+    with pytest.raises(TypeError):
+        _speedups.Lattice({"国": (None, False)}, {"\x00家": frozenset({"国家"})}, -7.0)
