@@ -456,30 +456,39 @@ class Approx(Family):
         # anchor candidates in the filter's cheap allow check (anchors are "listed": the
         # rule's code must be in the set). Table patterns are added here, in `compile`:
         # `compile_block` runs after other families' blocks are placed.
-        wanted, own, _ = self._phrases(rules)
+        wanted, own, _ = self._phrases(rules, context)
         for phrase in own:
             table.add_allow(phrase, "*")
         for phrase, (rule, *_rest) in wanted.items():
             table.add_allow(phrase, rule.code)
         return stats or None
 
-    def _phrases(self, rules):
+    def _phrases(self, rules, context: BuildContext | None = None):
         """``(wanted, own, stats)``: phrase -> (rule to report, k, (word_guard,
         substitute_from), min count, (max anchor cost, min piece)) for every phrase
-        matched approximately, the entries' own phrases, and counts."""
-        entries = self.rules_of(rules)
+        matched approximately, the entries' own phrases, and counts.
+
+        Under an overlay (``context.base``): the user's entries match every protected
+        term (shipped and the user's), and the shipped entries that match protected
+        terms match the user's terms; the shipped entries' own phrases are the base's."""
         terms = [r for r in rules if r.family == "terms"]
+        jobs = [(entry, terms, True) for entry in self.rules_of(rules)]
+        if context is not None and context.base is not None:
+            every_term = sorted(terms + [r for r in context.base_rules if r.family == "terms"], key=_code)
+            jobs = [(entry, every_term, True) for entry, _, _ in jobs]
+            jobs += [(entry, terms, False) for entry in self.rules_of(context.base_rules) if entry.params.from_terms]
+            jobs.sort(key=lambda job: job[0].code)
         wanted: dict[str, tuple] = {}
         stats = {"phrases": 0, "no-edits (too short)": 0, "duplicate": 0}
         own: list[str] = []
-        for entry in entries:
+        for entry, terms, with_phrases in jobs:
             p = entry.params
             sources = []
             if p.from_terms:
                 sources += [(t.params.term, replace(t, family=self.name, allow=entry.allow)) for t in terms
                             if (not p.term_types or t.params.term_type in p.term_types)
                             and t.params.term_type not in p.skip_term_types]
-            if p.phrases:
+            if p.phrases and with_phrases:
                 sources += [(phrase, entry) for phrase, _ in p.phrases]
                 own += [phrase for phrase, _ in p.phrases]
             for phrase, rule in sources:
@@ -499,13 +508,18 @@ class Approx(Family):
         """The anchor pieces. (No table pattern may be added here: the blocks of the
         families before this one already have their base in the automaton.)"""
         entries = self.rules_of(rules)
-        if not entries:
+        base_payload = _payload(context.base) if context.base is not None else None
+        if not entries and base_payload is None:
             return None
         protected = set(table.protected())
-        wanted, own, stats = self._phrases(rules)
+        wanted, own, stats = self._phrases(rules, context)
         allowed = {a for e in entries for a in e.allow}
+        if base_payload is not None:
+            # an overlay's guards see the shipped phrases and allowed near-misses too
+            protected |= base_payload[2]
+            allowed |= set(base_payload[3])
         costs = cached_piece_costs(set(wanted).union(*(all_pieces(ph, v[1]) for ph, v in wanted.items()))
-                                   if wanted else set())
+                                   ) if wanted else {}
         # which protected phrases each candidate piece occurs in (one automaton pass)
         every = sorted(set(protected) | set(own))
         candidates = sorted(set().union(*(all_pieces(ph, v[1]) for ph, v in wanted.items())) if wanted else set())
@@ -561,6 +575,24 @@ class Approx(Family):
 
     def keep(self, cand: Candidate, text: str, compiled) -> bool:
         return self.refine(cand, text, compiled) is not None
+
+    def shadowed(self, cand: Candidate, text: str, overlay) -> bool:
+        """A shipped approximate match that a full build with the user's rules would have
+        dropped: its span is a user's protected phrase, an allowed near-miss of a user's
+        entry is around it, or a user's exact rule names the span."""
+        if cand.target.kind == "wrong-title":
+            return False
+        payload = _payload(overlay)
+        if payload is None:
+            return False
+        a, b = cand.start, cand.end
+        span = text[a:b]
+        if span in payload[2]:
+            return True
+        window = text[max(0, a - 4) : b + 4]
+        if any(x in window for x in payload[3]):
+            return True
+        return _claimed_in(overlay, span)
 
     def refine(self, cand: Candidate, text: str, compiled) -> Candidate | None:
         target = cand.target
@@ -745,9 +777,19 @@ def _info(compiled, phrase: str):
     return cache[1].get(phrase)
 
 
+def _code(rule: Rule) -> str:
+    return rule.code
+
+
 def _claimed_exactly(compiled, span: str) -> bool:
     """Whether an exact rule (a listed pair, a generated variant) matches the whole span:
-    it names the slip more precisely, and its own checks decide."""
+    it names the slip more precisely, and its own checks decide. (An overlay asks its
+    base too.)"""
+    base = getattr(compiled, "base", None)
+    return _claimed_in(compiled, span) or (base is not None and _claimed_in(base, span))
+
+
+def _claimed_in(compiled, span: str) -> bool:
     targets = compiled.targets
     base = compiled.compact_base
     for s, e, i in compiled.matcher.find_all(span):
