@@ -29,7 +29,9 @@ class PrebuildHook(BuildHookInterface):
         root = Path(self.root)
         self._tmp = tempfile.TemporaryDirectory(prefix="errcheck-prebuild-")
         out = Path(self._tmp.name) / "prebuilt"
-        env = {**os.environ, "PYTHONPATH": str(root), "ERRCHECK_CACHE_DIR": str(Path(self._tmp.name) / "cache")}
+        # the build environment's own path (pip's isolated build sets PYTHONPATH) comes after the source tree
+        path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "ERRCHECK_CACHE_DIR": str(Path(self._tmp.name) / "cache")}
         done = subprocess.run([sys.executable, "-m", "errcheck.prebuild", str(out)], cwd=root, env=env,
                               capture_output=True, text=True)
         if done.returncode != 0:

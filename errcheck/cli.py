@@ -66,18 +66,73 @@ def format_text(name: str, report: Report, colour: bool) -> list[str]:
     return lines
 
 
-def _cmd_check(args: argparse.Namespace, out, err) -> int:
-    checker = Checker(
-        args.dictionaries,
-        backend=args.backend,
-        categories=args.category,
-        min_severity=args.min_severity,
-        mode=args.mode,
-    )
+class ProgressPrinter:
+    """Shows a rule-set build on a terminal (``err`` must be a tty): one line, rewritten
+    in place, from the moment the build has taken `DELAY` seconds (a cached or prebuilt
+    load says nothing), and a last line with the time it took."""
+
+    DELAY = 1.0
+
+    def __init__(self, stream, clock=None) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = clock or time.monotonic
+        self.began: float | None = None
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = self.clock()
+        if self.began is None:
+            self.began = now
+        if now - self.began < self.DELAY:
+            return
+        count = f" {done:,}/{total:,}" if total and done <= total else ""
+        self.stream.write(f"\r\033[Kerrcheck: building the rule set (first run only): {phase}{count}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write(f"\r\033[Kerrcheck: rule set built in {self.clock() - self.began:.1f} s\n")
+            self.stream.flush()
+            self.shown = False
+
+
+def _progress_for(err) -> ProgressPrinter | None:
+    return ProgressPrinter(err) if hasattr(err, "isatty") and err.isatty() else None
+
+
+def _load(checker: Checker, progress: ProgressPrinter | None, err) -> bool:
     try:
         checker.load()
     except RuleError as exc:
+        if progress is not None:
+            progress.finish()
         print(f"errcheck: dictionary error: {exc}", file=err)
+        return False
+    if progress is not None:
+        progress.finish()
+    return True
+
+
+def _cmd_check(args: argparse.Namespace, out, err) -> int:
+    progress = _progress_for(err)
+    try:
+        checker = Checker(
+            args.dictionaries,
+            backend=args.backend,
+            categories=args.category,
+            min_severity=args.min_severity,
+            mode=args.mode,
+            allow=args.allow,
+            allow_files=args.allow_file,
+            progress=progress,
+        )
+    except RuleError as exc:
+        print(f"errcheck: allow-list error: {exc}", file=err)
+        return EXIT_ERROR
+    if not _load(checker, progress, err):
         return EXIT_ERROR
     from .cache_prune import prune_after_build
 
@@ -109,12 +164,11 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace, out, err) -> int:
-    checker = Checker(args.dictionaries, categories=args.category, min_severity=args.min_severity)
-    try:
-        rules = checker.rules
-    except RuleError as exc:
-        print(f"errcheck: dictionary error: {exc}", file=err)
+    progress = _progress_for(err)
+    checker = Checker(args.dictionaries, categories=args.category, min_severity=args.min_severity, progress=progress)
+    if not _load(checker, progress, err):
         return EXIT_ERROR
+    rules = checker.rules
     selected = [r for r in rules if checker.selection.accepts_rule(r)]
     if args.format == "json":
         data = [
@@ -162,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--mode", choices=["fast", "thorough"], default="fast",
                        help="thorough: a language model also looks for typos no rule names (slower)")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument("--allow", action="append", metavar="PHRASE",
+                       help="never flag this phrase (a name, a local slogan): findings overlapping it are dropped; "
+                            "repeatable")
+    check.add_argument("--allow-file", action="append", metavar="FILE",
+                       help="phrases never flagged, one a line ('#' starts a comment); repeatable")
     check.set_defaults(handler=_cmd_check)
 
     rules = sub.add_parser("rules", help="list the rules in force")

@@ -420,17 +420,20 @@ def load_or_compile(
     backend: str,
     cache_dir: Path | None,
     progress=None,
-    prebuilt: Path | None = PREBUILT_DIR,
+    prebuilt: Path | bool = True,
 ) -> tuple[CompiledRules, str]:
     """Return the compiled rules and how they were obtained (``prebuilt``, ``cache`` or
     ``built``).
 
-    A prebuilt rule set shipped in the package (``prebuilt``, see `prebuilt_path`) is
-    loaded first, read-only; then the cache. ``load`` is called to load and compile the
+    A prebuilt rule set shipped in the package (`PREBUILT_DIR`, or the folder
+    ``prebuilt``; False: none; see `prebuilt_path`) is loaded first, read-only; then the
+    cache. ``load`` is called to load and compile the
     rules only when both miss. A cache that cannot be read or written is ignored
     (logged), never fatal. Every field of `CompiledRules` is cached as it is, except the
     matcher, which is stored as the backend's own bytes.
     """
+    if prebuilt is True:
+        prebuilt = PREBUILT_DIR
     shipped = prebuilt_path(version, backend, prebuilt) if prebuilt else None
     if shipped is not None:
         try:
