@@ -131,10 +131,10 @@ def test_user_rules_add_override_and_shadow(overlay, checker):
     # a generated variant of a user's protected term
     (f,) = overlay.check("请登录浙里办服务平抬办理").findings
     assert (f.code, f.text, f.suggestions) == ("HS0100", "浙里办服务平抬", ("浙里办服务平台",))
-    # a user's right form containing a shipped variant (自热资源) silences the variant,
+    # a user's right form containing a shipped variant (三个黛表) silences the variant,
     # as a full build would have dropped it
-    assert [f.text for f in checker.check("县自热资源和规划局").findings] == ["自热资源"]
-    assert overlay.check("县自热资源和规划局").findings == ()
+    assert [f.text for f in checker.check("学习三个黛表").findings] == ["三个黛表"]
+    assert overlay.check("学习三个黛表").findings == ()
     # two word lists one slip away from the same string: neither suggests a word
     assert [f.code for f in checker.check("做好工作布署").findings] != []
     assert all(f.code not in ("CW0001", "HX0300") for f in overlay.check("做好工作布署").findings)
