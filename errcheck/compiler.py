@@ -39,7 +39,7 @@ from .loader import load_rules
 from .matcher import Matcher, build_matcher, load_matcher
 from .normalize import FOLD_TABLE
 from .rules import Rule
-from .services.confusables import Confusables, load_shape_table
+from .services.confusables import Confusables, LazyTable, load_shape_table, save_tables
 from .services.cache import write_pickle
 from .services.segment import rare_words
 
@@ -116,7 +116,9 @@ def build(paths: Sequence[Path], backend: str, version: str, options, progress=N
     ``progress(phase, done, total)`` hears of each phase."""
     rules = load_rules(paths, progress=progress)
     confusables = Confusables(common_limit=options.common_characters, shape=load_shape_table(*shape_tables(paths)))
-    return compile_rules(rules, backend, version, confusables, options, progress=progress)
+    compiled = compile_rules(rules, backend, version, confusables, options, progress=progress)
+    save_tables()  # for the overlays of users' protected terms
+    return compiled
 
 
 def compile_rules(
@@ -228,7 +230,7 @@ def compile_overlay(base: CompiledRules, paths: Sequence[Path], version: str, op
     the base patterns a full build would not have had (`Family.shadow`). ``shipped``:
     the shipped dictionary directories, for their look-alike tables."""
     rules = load_rules(paths, progress=progress)
-    confusables = Confusables(common_limit=options.common_characters, shape=load_shape_table(*shape_tables(shipped)))
+    confusables = Confusables(common_limit=options.common_characters, shape=LazyTable(*shape_tables(shipped)))
     return compile_rules(rules, base.backend, version, confusables, options, base=base, progress=progress)
 
 
@@ -254,6 +256,7 @@ def clear_build_caches() -> None:
     for fn in (confusables.jieba_frequencies, confusables.character_frequencies, confusables.common_characters,
                confusables._readings, confusables._by_syllable):
         fn.cache_clear()
+    confusables.forget_tables()
     for family in FAMILIES:
         family.clear_caches()
 

@@ -21,6 +21,7 @@ from .families.terms import VariantOptions
 from .loader import fingerprint
 from .matcher import DEFAULT_BACKEND
 from .resources import builtin_dictionaries
+from .services.confusables import save_tables
 
 
 def prebuild(folder: Path, backend: str = DEFAULT_BACKEND, progress=None) -> Path:
@@ -29,6 +30,7 @@ def prebuild(folder: Path, backend: str = DEFAULT_BACKEND, progress=None) -> Pat
     paths = [builtin_dictionaries()]
     version = fingerprint(paths, extra=options.cache_key() + source_hash())
     compiled = build(paths, backend, version, options, progress)
+    save_tables(folder)  # the character and word tables, for overlays of users' protected terms
     return write_prebuilt(compiled, folder)
 
 
