@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import bisect
 import functools
+import gc
 import hashlib
 import logging
 import pickle
@@ -229,9 +230,17 @@ def compile_overlay(base: CompiledRules, paths: Sequence[Path], version: str, op
     compile only the user's rules, against the base's (``BuildContext.base``), and mark
     the base patterns a full build would not have had (`Family.shadow`). ``shipped``:
     the shipped dictionary directories, for their look-alike tables."""
-    rules = load_rules(paths, progress=progress)
-    confusables = Confusables(common_limit=options.common_characters, shape=LazyTable(*shape_tables(shipped)))
-    return compile_rules(rules, base.backend, version, confusables, options, base=base, progress=progress)
+    # the base's millions of objects make every full garbage collection cost a few tenths
+    # of a second; compiling a small overlay allocates enough to trigger several
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rules = load_rules(paths, progress=progress)
+        confusables = Confusables(common_limit=options.common_characters, shape=LazyTable(*shape_tables(shipped)))
+        return compile_rules(rules, base.backend, version, confusables, options, base=base, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _shared_tuples(targets: list[list[tuple]]) -> tuple[tuple, ...]:

@@ -43,6 +43,8 @@ except the countries that have such a post, is an exact pattern.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -159,6 +161,8 @@ def piece_costs(strings) -> dict[str, tuple[int, int]]:
 
     freq = jieba_frequencies()
     strings = set(strings)
+    if len(strings) <= SMALL_SET:
+        return _scan_costs(strings)
     containing = dict.fromkeys(strings, 0)
     lengths = sorted({len(p) for p in strings})
     for word, n in freq.items():
@@ -174,6 +178,60 @@ def piece_costs(strings) -> dict[str, tuple[int, int]]:
                     seen.add(sub)
                     containing[sub] += n
     seam = _seam_counts()
+    return {p: (containing[p], int(seam(p))) for p in strings}
+
+
+#: `piece_costs` of at most this many strings (an overlay's few protected terms) scans
+#: jieba's words joined into one text with one automaton instead of tabulating every
+#: word's substrings and affixes (seconds)
+SMALL_SET = 5000
+
+
+@functools.cache
+def _joined_words() -> tuple[str, list[int], list[int], list[int]]:
+    """jieba's words as one text, each between newlines, with each word's start offset,
+    count and length."""
+    freq = jieba_frequencies()
+    words = list(freq)
+    starts = list(itertools.accumulate((len(w) + 1 for w in words), initial=1))[:-1]
+    return "\n" + "\n".join(words) + "\n", starts, list(freq.values()), [len(w) for w in words]
+
+
+def _scan_costs(strings: set[str]) -> dict[str, tuple[int, int]]:
+    """`piece_costs` of a few strings, equal to the tabulated one: one automaton scan of
+    the joined words for the strings themselves (words of two or more characters that
+    contain them), the suffixes ``x`` of up to three characters as ``x + "\n"`` (words
+    ending so) and the prefixes as ``"\n" + x`` (words starting so)."""
+    text, starts, counts, lengths = _joined_words()
+    heads = {v[:k] for v in strings for k in range(1, min(3, len(v) - 1) + 1)}
+    tails = {v[k:] for v in strings for k in range(1, len(v)) if len(v) - k <= 3}
+    keys = sorted({("c", p) for p in strings} | {("e", h) for h in heads} | {("s", t) for t in tails})
+    patterns = [p if kind == "c" else (p + "\n" if kind == "e" else "\n" + p) for kind, p in keys]
+    containing = dict.fromkeys(strings, 0)
+    ends: dict[str, int] = {}
+    begins: dict[str, int] = {}
+    seen = set()
+    for a, b, i in build_matcher(patterns).find_all(text):
+        kind, p = keys[i]
+        w = bisect.bisect_right(starts, a + (kind == "s")) - 1
+        if kind == "c":
+            if lengths[w] >= 2 and (w, p) not in seen:
+                seen.add((w, p))
+                containing[p] += counts[w]
+        elif kind == "e":
+            ends[p] = ends.get(p, 0) + counts[w]
+        else:
+            begins[p] = begins.get(p, 0) + counts[w]
+    total = sum(counts)
+
+    def seam(v: str) -> float:
+        best = 0
+        for k in range(1, len(v)):
+            a = ends.get(v[:k]) if k <= 3 else None
+            if a:
+                best = max(best, a * (begins.get(v[k:], 0) if len(v) - k <= 3 else 0))
+        return best / total
+
     return {p: (containing[p], int(seam(p))) for p in strings}
 
 
