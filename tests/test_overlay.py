@@ -174,3 +174,17 @@ def test_user_look_alike_tables_mean_a_full_build(tmp_path):
     (tmp_path / "confusables" / "shape-house.tsv").write_text("办\t力\n", encoding="utf-8")
     c = errcheck.Checker(tmp_path)
     assert c._overlay_paths == () and c._build_paths == c.paths
+
+
+def test_anchor_costs_of_a_few_pieces_equal_the_tabulated_ones(monkeypatch):
+    """An overlay's protected terms are anchored with costs from one scan of jieba's
+    joined word list; they must be the numbers the full tabulation gives."""
+    from errcheck.families import approx
+
+    strings = {"浙里办服务平台", "中华人民共和国", "人民", "一个", "全面从严治党"}
+    for phrase in ("浙里办服务平台", "以数字化改革撬动各领域各方面改革"):
+        strings |= approx.all_pieces(phrase, approx.edits_for(len(phrase), approx.DEFAULT_MAX_EDITS.items()))
+    scanned = approx.piece_costs(strings)
+    monkeypatch.setattr(approx, "SMALL_SET", 0)
+    assert approx.piece_costs(strings) == scanned
+    assert scanned["人民"][0] > scanned["中华人民共和国"][0] > 0 and scanned["人民"][1] > 0

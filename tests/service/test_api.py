@@ -158,7 +158,7 @@ def test_check_allow_silences_names_and_slogans(client):
                                            (["浙里办"] * 101, "at most 100"), ("浙里办", "list"), ([3], "string")])
 def test_check_allow_is_bounded(client, allow, reason):
     err = assert_error(client.post("/v1/check", json={"text": "浙里办", "allow": allow}), 422, "validation_error")
-    assert [d["field"] for d in err["details"]][0].startswith("allow")
+    assert [d["field"] for d in err["details"]][0].startswith("body.allow")
     assert reason in " ".join(d["message"] for d in err["details"])
 
 
