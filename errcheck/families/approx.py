@@ -822,17 +822,22 @@ def _payload(compiled):
     return None
 
 
-_INFO_CACHE: list = [None, {}]
+#: id(compiled rule set) -> (that rule set, its phrase index), for the last few rule sets
+#: (an overlay's candidates alternate with its base's within one check)
+_INFO_CACHE: dict = {}
 
 
 def _info(compiled, phrase: str):
-    """The compiled information of ``phrase`` (an index kept for the last rule set)."""
-    cache = _INFO_CACHE
-    if cache[0] is not compiled:
+    """The compiled information of ``phrase`` (an index kept per rule set; entries are
+    replaced whole, so threads never see half of one)."""
+    hit = _INFO_CACHE.get(id(compiled))
+    if hit is None or hit[0] is not compiled:
         payload = _payload(compiled)
-        cache[1] = {info[1]: info for info in payload[0]} if payload else {}
-        cache[0] = compiled
-    return cache[1].get(phrase)
+        hit = (compiled, {info[1]: info for info in payload[0]} if payload else {})
+        if len(_INFO_CACHE) >= 8:
+            _INFO_CACHE.clear()
+        _INFO_CACHE[id(compiled)] = hit
+    return hit[1].get(phrase)
 
 
 def _code(rule: Rule) -> str:

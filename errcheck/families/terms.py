@@ -272,7 +272,9 @@ class Terms(Family):
         #: variants that guards drop because they read as legitimate text: they become
         #: candidates that only the context stage may confirm (国家权利机关)
         contextual: list[tuple[str, str, Rule]] = []
-        for rule in terms:
+        for n, rule in enumerate(terms):
+            if n % 250 == 0:
+                context.report("generating variants of protected terms", n, len(terms))
             p = rule.params
             stats.terms += 1
             for variant, (kind, reason) in generate(p.term, confusables, options, p.segments, p.quoted).items():
