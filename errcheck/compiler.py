@@ -229,7 +229,13 @@ def compile_overlay(base: CompiledRules, paths: Sequence[Path], version: str, op
     right forms stay protected across both layers; the families that generate variants
     compile only the user's rules, against the base's (``BuildContext.base``), and mark
     the base patterns a full build would not have had (`Family.shadow`). ``shipped``:
-    the shipped dictionary directories, for their look-alike tables."""
+    the shipped dictionary directories, for their look-alike tables.
+
+    Where it can differ from a full build (none seen on the test corpus): a shipped rule
+    replaced with other right forms still protects its old ones in the base; the shipped
+    approximate-match anchors were chosen without the user's phrases; the bound on
+    candidates per text counts the matches of both automata; in thorough mode, a shipped
+    variant kept for the context stage is not checked against the user's patterns."""
     # the base's millions of objects make every full garbage collection cost a few tenths
     # of a second; compiling a small overlay allocates enough to trigger several
     collecting = gc.isenabled()
