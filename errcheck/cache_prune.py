@@ -83,9 +83,10 @@ def prune_after_build(checker, cache_dir: str | os.PathLike | None = None) -> li
     """Prune when ``checker`` (loaded) has just compiled its rule set and so added a file
     to the cache; the file it uses is kept. Never raises."""
     try:
-        if checker.load_info.get("source") != "built":
+        info = checker.load_info
+        if info.get("base", info.get("source")) != "built":  # an overlay is never cached
             return []
-        return prune_cache(cache_dir, protect=[f"rules-{checker.load().version[:24]}-"])
+        return prune_cache(cache_dir, protect=[f"rules-{v[:24]}-" for v in checker.cache_versions])
     except Exception as exc:  # housekeeping must not fail a check
         log.warning("cache pruning failed: %s", exc)
         return []

@@ -52,11 +52,60 @@ def _project(args: argparse.Namespace):
     return Project(options, config=args.config, isolated=args.isolated)
 
 
+class ProgressPrinter:
+    """Shows a rule-set build on a terminal (``err`` must be a tty): one line, rewritten
+    in place, from the moment the build has taken `DELAY` seconds (a cached or prebuilt
+    load says nothing), and a last line with the time it took."""
+
+    DELAY = 1.0
+
+    def __init__(self, stream, clock=None) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = clock or time.monotonic
+        self.began: float | None = None
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = self.clock()
+        if self.began is None:
+            self.began = now
+        if now - self.began < self.DELAY:
+            return
+        count = f" {done:,}/{total:,}" if total and done <= total else ""
+        self.stream.write(f"\r\033[Kerrcheck: building the rule set (first run only): {phase}{count}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write(f"\r\033[Kerrcheck: rule set built in {self.clock() - self.began:.1f} s\n")
+            self.stream.flush()
+            self.shown = False
+
+
+def _progress_for(err) -> ProgressPrinter | None:
+    return ProgressPrinter(err) if hasattr(err, "isatty") and err.isatty() else None
+
+
 def _cmd_check(args: argparse.Namespace, out, err) -> int:
     from .cache_prune import prune_after_build
 
+    if getattr(args, "allow_file", None):
+        from .allowlist import read_allow_file
+
+        try:
+            args.allow = list(args.allow or ()) + [p for f in args.allow_file for p in read_allow_file(f)]
+        except RuleError as exc:
+            print(f"errcheck: allow-list error: {exc}", file=err)
+            return EXIT_ERROR
+    progress = _progress_for(err)
     try:
         project = _project(args)
+    except ValueError as exc:  # an invalid --allow phrase or selector
+        print(f"errcheck: {exc}", file=err)
+        return EXIT_ERROR
     except ConfigError as exc:
         print(f"errcheck: config error: {exc}", file=err)
         return EXIT_ERROR
@@ -69,7 +118,12 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
         if plan is None:
             plan = plans[path] = project.plan(path)
             if id(plan.checker) not in loaded:
-                plan.checker.load()
+                plan.checker.progress = progress
+                try:
+                    plan.checker.load()
+                finally:
+                    if progress is not None:
+                        progress.finish()
                 prune_after_build(plan.checker)  # a new rule set was compiled and cached: drop the oldest
                 loaded.add(id(plan.checker))
                 rules.update({r.code: r for r in plan.checker.rules})
@@ -328,7 +382,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="thorough: a language model also looks for typos no rule names (slower; default: fast)")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     check.add_argument("--allow", action="append", metavar="PHRASE",
-                       help="never flag what lies inside this phrase (a name, a local term); repeatable")
+                       help="never flag this phrase (a name, a local slogan): findings overlapping it are dropped; "
+                            "repeatable")
+    check.add_argument("--allow-file", action="append", metavar="FILE",
+                       help="phrases never flagged, one a line ('#' starts a comment); repeatable")
     check.add_argument("--report-unused-ignores", action="store_true", default=None,
                        help="report suppression comments that silenced nothing (as EC0001 warnings)")
     check.set_defaults(handler=_cmd_check)

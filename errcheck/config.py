@@ -330,10 +330,9 @@ def _paths(value, root: Path) -> tuple[Path, ...]:
 
 
 def _phrases(value, root: Path) -> tuple[str, ...]:
-    phrases = _string_list(value)
-    if any(not p.strip() for p in phrases):
-        raise ValueError("contains an empty string")
-    return tuple(p.strip() for p in phrases)
+    from .allowlist import check_phrase
+
+    return tuple(check_phrase(p) for p in _string_list(value))
 
 
 def _bool(value, root: Path) -> bool:
@@ -360,12 +359,15 @@ _PARSERS = {
 
 
 def read_phrase_file(path: Path, config: Path | None) -> list[str]:
-    """Phrases of an ``allow-files`` entry: one a line, ``#`` starts a comment."""
+    """Phrases of an ``allow-files`` entry: one a line, ``#`` starts a comment (see
+    `errcheck.allowlist.read_allow_file`); a bad file is a `ConfigError` naming its line."""
+    from .allowlist import read_allow_file
+    from .rules import RuleError
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(config or path, "allow-files", f"{path}: cannot read as UTF-8: {exc}") from None
-    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+        return read_allow_file(path)
+    except RuleError as exc:
+        raise ConfigError(config or path, "allow-files", str(exc)) from None
 
 
 # --------------------------------------------------------------------------- globs

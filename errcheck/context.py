@@ -71,7 +71,8 @@ def context_rule(compiled):
 def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candidate], selection, mode: str,
         lm=None) -> list[Candidate]:
     """``kept`` plus the confirmed ``pending`` candidates and, in thorough mode, the
-    typos the judge finds; overlaps are resolved after this step."""
+    typos the judge finds; overlaps are resolved after this step. ``matches``: the raw
+    matches of ``compiled``, or for an overlay one list per layer (as `filter_candidates`)."""
     if mode != "thorough":
         return kept  # fast mode: no model; candidates that need context are dropped
     rule = context_rule(compiled)
@@ -84,9 +85,11 @@ def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candi
             out.append(cand)
     if mode == "thorough" and rule is not None and selection.accepts_rule(rule):
         protected = [(c.start, c.end) for c in out]
-        allow = compiled.allow
-        base = compiled.compact_base
-        protected += [(s, e) for s, e, i in matches if i < base and ANY_VARIANT in allow[i]]
+        scans = zip(compiled.layers, matches if compiled.base is not None else [matches])
+        for layer, found in scans:
+            allow = layer.allow
+            base = layer.compact_base
+            protected += [(s, e) for s, e, i in found if i < base and ANY_VARIANT in allow[i]]
         for p in judge.scan(text, protected):
             out.append(Candidate(p.start, p.end, Target(rule, (p.suggestion,), "context", False)))
     return out

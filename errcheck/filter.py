@@ -73,7 +73,10 @@ def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Se
                       ) -> tuple[list[Candidate], list[Candidate]]:
     """The candidates of raw ``(start, end, pattern)`` matches that pass selection,
     allow-phrases and their family's check: ``(kept, pending)``, where ``pending`` need
-    the context stage (`Target.context`). Overlaps are not resolved yet."""
+    the context stage (`Target.context`). Overlaps are not resolved yet. For an overlay
+    (``compiled.base`` set), ``matches`` holds one list per layer (`CompiledRules.layers`)."""
+    if compiled.base is not None:
+        return _filter_layers(compiled, text, matches, selection)
     targets = compiled.targets
     rules = compiled.rules
     allow = compiled.allow
@@ -108,6 +111,63 @@ def filter_candidates(compiled: CompiledRules, text: str, matches, selection: Se
             continue
         if refined is not cand and allows and _allowed(refined, allows, allow_starts, longest_allow):
             continue  # a moved span is checked against the allow-phrases again
+        (pending if refined.target.context else kept).append(refined)
+    kept.extend(documents)
+    return kept, pending
+
+
+def _filter_layers(top: CompiledRules, text: str, scans, selection: Selection
+                   ) -> tuple[list[Candidate], list[Candidate]]:
+    """`filter_candidates` of an overlay: the candidates of every layer, the base's
+    without the rules the overlay replaces (``top.overrides``) and without the patterns
+    it shadows (``top.suppressed``), judged against the allow phrases of both layers."""
+    overrides = top.overrides
+    suppressed = top.suppressed
+    candidates: list[tuple[Candidate, CompiledRules]] = []
+    allows = []
+    for layer, matches in zip(top.layers, scans):
+        below = layer is not top
+        targets, rules, allow, compact_base = layer.targets, layer.rules, layer.allow, layer.compact_base
+        for start, end, index in matches:
+            dropped = suppressed.get(index, ()) if below else ()
+            if index >= compact_base:
+                for cand in layer.decode(start, end, index, selection):
+                    rule = cand.target.rule
+                    if not (below and (rule.code in overrides or rule.family in dropped)):
+                        candidates.append((cand, layer))
+                continue
+            for target in targets[index]:
+                rule = rules[target[0]]
+                if below and (rule.code in overrides or rule.family in dropped):
+                    continue
+                if selection.accepts_rule(rule):
+                    candidates.append((Candidate(start, end, Target(rule, *target[1:])), layer))
+            codes = allow[index]
+            if codes:
+                if below and not codes.isdisjoint(overrides):
+                    codes = codes - overrides  # the replaced rule's allow phrases go with it
+                if codes:
+                    allows.append((start, end, codes))
+    documents = document_candidates(top, text, selection)
+    if not candidates:
+        return documents, []
+    allows.sort(key=_start)
+    allow_starts = [a[0] for a in allows]
+    longest_allow = max(layer.longest_allow for layer in top.layers)
+    families = BY_NAME
+    kept: list[Candidate] = []
+    pending: list[Candidate] = []
+    for cand, layer in candidates:
+        if allows and _allowed(cand, allows, allow_starts, longest_allow):
+            continue
+        family = families[cand.target.rule.family]
+        refined = family.refine(cand, text, layer)
+        if refined is None:
+            continue
+        if refined is not cand and allows and _allowed(refined, allows, allow_starts, longest_allow):
+            continue
+        if layer is not top and family.shadowed(refined, text, top):
+            continue
         (pending if refined.target.context else kept).append(refined)
     kept.extend(documents)
     return kept, pending

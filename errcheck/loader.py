@@ -93,17 +93,24 @@ def dictionary_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def load_rules(paths: Iterable[str | Path]) -> list[Rule]:
+def load_rules(paths: Iterable[str | Path], progress=None) -> list[Rule]:
     """Load every dictionary under ``paths``, in order.
 
     Codes must be unique within one directory tree; a later path overrides an earlier
     one rule by rule (a user's directory given after the shipped one replaces a shipped
-    rule with the same code and adds new ones).
+    rule with the same code and adds new ones). ``progress(phase, done, total)`` hears
+    of each file.
     """
     by_code: dict[str, Rule] = {}
-    for root in paths:
+    trees = [dictionary_files([root]) for root in paths]
+    total = sum(map(len, trees))
+    done = 0
+    for files in trees:
         seen: dict[str, Rule] = {}
-        for f in dictionary_files([root]):
+        for f in files:
+            done += 1
+            if progress is not None:
+                progress("reading dictionaries", done, total)
             for rule in load_file(f):
                 if rule.code in seen:
                     first = seen[rule.code]

@@ -70,16 +70,19 @@ SAMPLE_CHARS = 512
 
 def _count_matches(checker: Checker, sample: str) -> tuple[int, int, int]:
     """(matches, characters to normalize, matches that the filter examines) in
-    ``sample``, from one scan of the compiled automaton."""
-    compiled = checker.load()
-    try:
-        matches = compiled.matcher.find_all(sample)
-    except UnicodeEncodeError:  # a lone surrogate: the check replaces it, so can the estimate
-        return 0, 0, len(sample)
-    targets, base, fold_marks = compiled.targets, compiled.compact_base, compiled.fold_marks
-    folds = sum(1 for m in matches if m[2] < fold_marks)
-    hits = sum(1 for m in matches if m[2] >= base or targets[m[2]])
-    return len(matches), folds, hits
+    ``sample``, from one scan of each compiled automaton (the shipped one and the
+    overlay of the user's dictionaries, if any)."""
+    total = folds = hits = 0
+    for layer in checker.load().layers:
+        try:
+            matches = layer.matcher.find_all(sample)
+        except UnicodeEncodeError:  # a lone surrogate: the check replaces it, so can the estimate
+            return 0, 0, len(sample)
+        targets, base, fold_marks = layer.targets, layer.compact_base, layer.fold_marks
+        total += len(matches)
+        folds += sum(1 for m in matches if m[2] < fold_marks)
+        hits += sum(1 for m in matches if m[2] >= base or targets[m[2]])
+    return total, folds, hits
 
 
 def estimate_us(checker: Checker, text: str, html: bool = False) -> float:
@@ -144,6 +147,7 @@ def check_document(checker: Checker, text: str | None, html: str | None, options
         categories=options.categories,
         min_severity=options.min_severity,
         mode=options.mode,
+        allow=options.allow,
     )
     t1 = time.perf_counter()
     return report_payload(report, html=extracted, check_ms=(t1 - t0) * 1000, total_ms=(time.perf_counter() - began) * 1000)

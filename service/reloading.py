@@ -165,7 +165,7 @@ def prune_cache_after(checker: Checker, settings) -> None:
     from errcheck.services.cache import default_cache_dir
 
     try:
-        protect = [f"rules-{checker.load().version[:24]}-"]
+        protect = [f"rules-{v[:24]}-" for v in checker.cache_versions]
         folders = {Path(settings.cache_dir) if settings.cache_dir else default_cache_dir(), default_cache_dir()}
         for folder in folders:
             prune_cache(folder, protect=protect)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from errcheck import SCHEMA_VERSION, Report
+from errcheck.allowlist import MAX_CHARS, MIN_CHARS, check_phrase
 from errcheck.htmltext import HtmlText
 from errcheck.rules import CATEGORIES
 
@@ -29,6 +30,10 @@ _DOC_HTML = (
 )
 
 
+#: phrases a request may allow (`CheckOptions.allow`)
+MAX_ALLOW_PHRASES = 100
+
+
 class CheckOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -42,6 +47,16 @@ class CheckOptions(BaseModel):
     mode: Literal["fast", "thorough"] | None = Field(
         None, description="fast (default): dictionary rules, the language model only for candidates that need "
                           "context; thorough: the language model also looks for typos no rule names (slower).")
+    allow: list[str] | None = Field(
+        None, max_length=MAX_ALLOW_PHRASES,
+        description=f"Phrases never flagged in this request (names, local slogans): a finding overlapping one is "
+                    f"dropped. At most {MAX_ALLOW_PHRASES} phrases of {MIN_CHARS}-{MAX_CHARS} characters.",
+        examples=[["浙里办", "渝悦"]])
+
+    @field_validator("allow")
+    @classmethod
+    def _valid_phrases(cls, value):
+        return None if value is None else [check_phrase(p) for p in value]
 
 
 def _one_of_text_html(model):

@@ -9,13 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
 
 import errcheck
-from errcheck.allowlist import AllowList
 from errcheck.cli import main
 from errcheck.config import ConfigError, Resolver, find_config, glob_regex, load_config
-from errcheck.model import Report
 from errcheck.rules import CATEGORIES
 from errcheck.selectors import Layer, RuleSelection, parse_selectors
 
@@ -113,35 +110,19 @@ def test_globs():
 # --------------------------------------------------------------------------- allow-list
 
 
-def test_allow_list_covers_only_inside_an_occurrence():
-    allow = AllowList(["浙里办", "渝悦", "浙里办事"])
-    text = "请下载浙里办事App，渝悦生活，浙里"
-    assert allow.covers(text, 3, 6) and allow.covers(text, 3, 7) and allow.covers(text, 4, 5)
-    assert not allow.covers(text, 2, 6)          # starts before the phrase
-    assert not allow.covers(text, 18, 20)        # 浙里 alone is not 浙里办
-    assert allow.covers(text, 11, 13) and not allow.covers(text, 12, 14)
-    with pytest.raises(ValueError):
-        AllowList(["ok", " "])
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab甲乙", max_size=30), st.lists(st.text(alphabet="ab甲乙", min_size=1, max_size=4), max_size=4),
-       st.integers(0, 30), st.integers(0, 5))
-def test_allow_list_agrees_with_a_naive_oracle(text, phrases, start, width):
-    start = min(start, len(text))
-    end = min(len(text), start + width)
-    allow = AllowList(phrases)
-    naive = any(text[i:i + len(p)] == p and i <= start and end <= i + len(p)
-                for p in set(phrases) for i in range(len(text)))
-    assert allow.covers(text, start, end) == naive
-
-
-def test_allow_filter_keeps_the_report_when_nothing_is_covered(checker):
-    report = checker.check("截止目前")
-    assert AllowList(["浙里办"]).filter("截止目前", report) is report
-    assert AllowList(["截止目前的"]).filter("截止目前", report) is report
-    filtered = AllowList(["截止目前"]).filter("截止目前", report)
-    assert isinstance(filtered, Report) and filtered.findings == () and filtered.verdict == "pass"
+def test_the_configured_allow_list_reaches_the_check(tmp_path):
+    """``allow`` and ``allow-files`` of a configuration file silence the findings that
+    overlap an occurrence (the allow-list itself is tested in tests/test_allow.py)."""
+    (tmp_path / "names.txt").write_text("# 人名\n李名族\n", encoding="utf-8")
+    write(tmp_path / "errcheck.toml", 'allow = ["浙里办"]\nallow-files = ["names.txt"]\n')
+    draft = tmp_path / "draft.txt"
+    draft.write_text("下载浙里办，李名族同志说名族团结\n", encoding="utf-8")
+    code, out, err = run("check", str(draft), "--format", "json")
+    found = [(f["text"], f["start"]) for f in json.loads(out)["findings"]]
+    assert ("名族", 12) in found and not any(start < 11 for _, start in found), found
+    (tmp_path / "names.txt").write_text("李\n", encoding="utf-8")
+    code, out, err = run("check", str(draft))
+    assert code == 2 and "names.txt:1" in err and "shorter than 2 characters" in err
 
 
 # --------------------------------------------------------------------------- files and discovery
@@ -212,7 +193,8 @@ report-unused-ignores = true
     ("as-of = '2017-13-01'\n", "as-of", "must be a date"),
     ("mode = 'slow'\n", "mode", "must be one of fast, thorough"),
     ("dictionaries = ['nowhere']\n", "dictionaries", "does not exist"),
-    ("allow = ['']\n", "allow", "empty string"),
+    ("allow = ['']\n", "allow", "shorter than 2 characters"),
+    ("allow = ['名']\n", "allow", "shorter than 2 characters"),
     ("report-unused-ignores = 'yes'\n", "report-unused-ignores", "true or false"),
     ("per-file-ignores = { 'a/[b' = ['TY'] }\n", "per-file-ignores", "unclosed"),
 ])
@@ -355,5 +337,5 @@ def test_readme_category_table(builtin_rules):
 def test_checker_refuses_bad_selectors_and_phrases():
     with pytest.raises(ValueError, match="is not a rule code"):
         errcheck.Checker(select=["typos"])
-    with pytest.raises(ValueError, match="non-empty string"):
+    with pytest.raises(ValueError, match="shorter than 2 characters"):
         errcheck.Checker(allow=[""])

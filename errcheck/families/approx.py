@@ -43,6 +43,8 @@ except the countries that have such a post, is an exact pattern.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -159,6 +161,8 @@ def piece_costs(strings) -> dict[str, tuple[int, int]]:
 
     freq = jieba_frequencies()
     strings = set(strings)
+    if len(strings) <= SMALL_SET:
+        return _scan_costs(strings)
     containing = dict.fromkeys(strings, 0)
     lengths = sorted({len(p) for p in strings})
     for word, n in freq.items():
@@ -174,6 +178,60 @@ def piece_costs(strings) -> dict[str, tuple[int, int]]:
                     seen.add(sub)
                     containing[sub] += n
     seam = _seam_counts()
+    return {p: (containing[p], int(seam(p))) for p in strings}
+
+
+#: `piece_costs` of at most this many strings (an overlay's few protected terms) scans
+#: jieba's words joined into one text with one automaton instead of tabulating every
+#: word's substrings and affixes (seconds)
+SMALL_SET = 5000
+
+
+@functools.cache
+def _joined_words() -> tuple[str, list[int], list[int], list[int]]:
+    """jieba's words as one text, each between newlines, with each word's start offset,
+    count and length."""
+    freq = jieba_frequencies()
+    words = list(freq)
+    starts = list(itertools.accumulate((len(w) + 1 for w in words), initial=1))[:-1]
+    return "\n" + "\n".join(words) + "\n", starts, list(freq.values()), [len(w) for w in words]
+
+
+def _scan_costs(strings: set[str]) -> dict[str, tuple[int, int]]:
+    """`piece_costs` of a few strings, equal to the tabulated one: one automaton scan of
+    the joined words for the strings themselves (words of two or more characters that
+    contain them), the suffixes ``x`` of up to three characters as ``x + "\n"`` (words
+    ending so) and the prefixes as ``"\n" + x`` (words starting so)."""
+    text, starts, counts, lengths = _joined_words()
+    heads = {v[:k] for v in strings for k in range(1, min(3, len(v) - 1) + 1)}
+    tails = {v[k:] for v in strings for k in range(1, len(v)) if len(v) - k <= 3}
+    keys = sorted({("c", p) for p in strings} | {("e", h) for h in heads} | {("s", t) for t in tails})
+    patterns = [p if kind == "c" else (p + "\n" if kind == "e" else "\n" + p) for kind, p in keys]
+    containing = dict.fromkeys(strings, 0)
+    ends: dict[str, int] = {}
+    begins: dict[str, int] = {}
+    seen = set()
+    for a, b, i in build_matcher(patterns).find_all(text):
+        kind, p = keys[i]
+        w = bisect.bisect_right(starts, a + (kind == "s")) - 1
+        if kind == "c":
+            if lengths[w] >= 2 and (w, p) not in seen:
+                seen.add((w, p))
+                containing[p] += counts[w]
+        elif kind == "e":
+            ends[p] = ends.get(p, 0) + counts[w]
+        else:
+            begins[p] = begins.get(p, 0) + counts[w]
+    total = sum(counts)
+
+    def seam(v: str) -> float:
+        best = 0
+        for k in range(1, len(v)):
+            a = ends.get(v[:k]) if k <= 3 else None
+            if a:
+                best = max(best, a * (begins.get(v[k:], 0) if len(v) - k <= 3 else 0))
+        return best / total
+
     return {p: (containing[p], int(seam(p))) for p in strings}
 
 
@@ -456,30 +514,39 @@ class Approx(Family):
         # anchor candidates in the filter's cheap allow check (anchors are "listed": the
         # rule's code must be in the set). Table patterns are added here, in `compile`:
         # `compile_block` runs after other families' blocks are placed.
-        wanted, own, _ = self._phrases(rules)
+        wanted, own, _ = self._phrases(rules, context)
         for phrase in own:
             table.add_allow(phrase, "*")
         for phrase, (rule, *_rest) in wanted.items():
             table.add_allow(phrase, rule.code)
         return stats or None
 
-    def _phrases(self, rules):
+    def _phrases(self, rules, context: BuildContext | None = None):
         """``(wanted, own, stats)``: phrase -> (rule to report, k, (word_guard,
         substitute_from), min count, (max anchor cost, min piece)) for every phrase
-        matched approximately, the entries' own phrases, and counts."""
-        entries = self.rules_of(rules)
+        matched approximately, the entries' own phrases, and counts.
+
+        Under an overlay (``context.base``): the user's entries match every protected
+        term (shipped and the user's), and the shipped entries that match protected
+        terms match the user's terms; the shipped entries' own phrases are the base's."""
         terms = [r for r in rules if r.family == "terms"]
+        jobs = [(entry, terms, True) for entry in self.rules_of(rules)]
+        if context is not None and context.base is not None:
+            every_term = sorted(terms + [r for r in context.base_rules if r.family == "terms"], key=_code)
+            jobs = [(entry, every_term, True) for entry, _, _ in jobs]
+            jobs += [(entry, terms, False) for entry in self.rules_of(context.base_rules) if entry.params.from_terms]
+            jobs.sort(key=lambda job: job[0].code)
         wanted: dict[str, tuple] = {}
         stats = {"phrases": 0, "no-edits (too short)": 0, "duplicate": 0}
         own: list[str] = []
-        for entry in entries:
+        for entry, terms, with_phrases in jobs:
             p = entry.params
             sources = []
             if p.from_terms:
                 sources += [(t.params.term, replace(t, family=self.name, allow=entry.allow)) for t in terms
                             if (not p.term_types or t.params.term_type in p.term_types)
                             and t.params.term_type not in p.skip_term_types]
-            if p.phrases:
+            if p.phrases and with_phrases:
                 sources += [(phrase, entry) for phrase, _ in p.phrases]
                 own += [phrase for phrase, _ in p.phrases]
             for phrase, rule in sources:
@@ -499,13 +566,18 @@ class Approx(Family):
         """The anchor pieces. (No table pattern may be added here: the blocks of the
         families before this one already have their base in the automaton.)"""
         entries = self.rules_of(rules)
-        if not entries:
+        base_payload = _payload(context.base) if context.base is not None else None
+        if not entries and base_payload is None:
             return None
         protected = set(table.protected())
-        wanted, own, stats = self._phrases(rules)
+        wanted, own, stats = self._phrases(rules, context)
         allowed = {a for e in entries for a in e.allow}
+        if base_payload is not None:
+            # an overlay's guards see the shipped phrases and allowed near-misses too
+            protected |= base_payload[2]
+            allowed |= set(base_payload[3])
         costs = cached_piece_costs(set(wanted).union(*(all_pieces(ph, v[1]) for ph, v in wanted.items()))
-                                   if wanted else set())
+                                   ) if wanted else {}
         # which protected phrases each candidate piece occurs in (one automaton pass)
         every = sorted(set(protected) | set(own))
         candidates = sorted(set().union(*(all_pieces(ph, v[1]) for ph, v in wanted.items())) if wanted else set())
@@ -561,6 +633,24 @@ class Approx(Family):
 
     def keep(self, cand: Candidate, text: str, compiled) -> bool:
         return self.refine(cand, text, compiled) is not None
+
+    def shadowed(self, cand: Candidate, text: str, overlay) -> bool:
+        """A shipped approximate match that a full build with the user's rules would have
+        dropped: its span is a user's protected phrase, an allowed near-miss of a user's
+        entry is around it, or a user's exact rule names the span."""
+        if cand.target.kind == "wrong-title":
+            return False
+        payload = _payload(overlay)
+        if payload is None:
+            return False
+        a, b = cand.start, cand.end
+        span = text[a:b]
+        if span in payload[2]:
+            return True
+        window = text[max(0, a - 4) : b + 4]
+        if any(x in window for x in payload[3]):
+            return True
+        return _claimed_in(overlay, span)
 
     def refine(self, cand: Candidate, text: str, compiled) -> Candidate | None:
         target = cand.target
@@ -732,22 +822,37 @@ def _payload(compiled):
     return None
 
 
-_INFO_CACHE: list = [None, {}]
+#: id(compiled rule set) -> (that rule set, its phrase index), for the last few rule sets
+#: (an overlay's candidates alternate with its base's within one check)
+_INFO_CACHE: dict = {}
 
 
 def _info(compiled, phrase: str):
-    """The compiled information of ``phrase`` (an index kept for the last rule set)."""
-    cache = _INFO_CACHE
-    if cache[0] is not compiled:
+    """The compiled information of ``phrase`` (an index kept per rule set; entries are
+    replaced whole, so threads never see half of one)."""
+    hit = _INFO_CACHE.get(id(compiled))
+    if hit is None or hit[0] is not compiled:
         payload = _payload(compiled)
-        cache[1] = {info[1]: info for info in payload[0]} if payload else {}
-        cache[0] = compiled
-    return cache[1].get(phrase)
+        hit = (compiled, {info[1]: info for info in payload[0]} if payload else {})
+        if len(_INFO_CACHE) >= 8:
+            _INFO_CACHE.clear()
+        _INFO_CACHE[id(compiled)] = hit
+    return hit[1].get(phrase)
+
+
+def _code(rule: Rule) -> str:
+    return rule.code
 
 
 def _claimed_exactly(compiled, span: str) -> bool:
     """Whether an exact rule (a listed pair, a generated variant) matches the whole span:
-    it names the slip more precisely, and its own checks decide."""
+    it names the slip more precisely, and its own checks decide. (An overlay asks its
+    base too.)"""
+    base = getattr(compiled, "base", None)
+    return _claimed_in(compiled, span) or (base is not None and _claimed_in(base, span))
+
+
+def _claimed_in(compiled, span: str) -> bool:
     targets = compiled.targets
     base = compiled.compact_base
     for s, e, i in compiled.matcher.find_all(span):

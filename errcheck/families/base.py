@@ -111,11 +111,65 @@ class PatternTable:
 
 @dataclass
 class BuildContext:
-    """What families may use while compiling: character tables and generation options."""
+    """What families may use while compiling: character tables and generation options.
+
+    When an overlay is compiled (a user's dictionaries on top of the prebuilt shipped rule
+    set, see `errcheck.compiler.compile_overlay`), ``base`` is the compiled shipped rule
+    set and ``base_rules`` its rules still in force (those no user rule overrides); the
+    families then compile only the user's rules, may ask the base whether a string is one
+    of its patterns (`base_patterns`), and record in ``suppressed`` the base patterns whose
+    candidates of a family a full build would not have had (`Family.shadow`)."""
 
     confusables: Any = None
     #: options of the generated variants of protected terms (`families.terms.VariantOptions`)
     variant_options: Any = None
+    #: the compiled rule set an overlay sits on (a `CompiledRules`), or None
+    base: Any = None
+    base_rules: Sequence[Rule] = ()
+    #: the rules being compiled (an overlay's: the user's)
+    rules: Sequence[Rule] = ()
+    #: base pattern index -> names of the families whose candidates there are dropped
+    suppressed: dict = field(default_factory=dict)
+    #: ``progress(phase, done, total)`` or None (see `errcheck.Checker`)
+    progress: Any = None
+
+    def report(self, phase: str, done: int = 0, total: int = 0) -> None:
+        if self.progress is not None:
+            self.progress(phase, done, total)
+
+    def base_patterns(self, pattern: str) -> list[int]:
+        """Indexes of the base automaton's patterns equal to ``pattern`` (table and
+        block patterns alike; empty without a base)."""
+        if self.base is None:
+            return []
+        n = len(pattern)
+        return [i for s, e, i in self.base.matcher.find_all(pattern) if s == 0 and e == n]
+
+    def base_block(self, index: int) -> str:
+        """The family whose compact block holds base pattern ``index`` ('' for a table pattern)."""
+        name = ""
+        if self.base is not None and index >= self.base.compact_base:
+            for start, family, _ in self.base.blocks:
+                if index >= start:
+                    name = family
+        return name
+
+    def base_claims(self, pattern: str) -> bool:
+        """Whether ``pattern`` is a table pattern of the base with a target (a rule names it)."""
+        base = self.base
+        return base is not None and any(i < base.compact_base and base.targets[i] for i in self.base_patterns(pattern))
+
+    def base_has(self, pattern: str) -> bool:
+        """Whether ``pattern`` is a table pattern of the base (whatever it means there)."""
+        base = self.base
+        return base is not None and any(i < base.compact_base for i in self.base_patterns(pattern))
+
+    def own_protected(self) -> set[str]:
+        """The right forms of the rules being compiled."""
+        return {right for rule in self.rules for right in rule.right}
+
+    def suppress(self, index: int, family: str) -> None:
+        self.suppressed.setdefault(index, set()).add(family)
 
 
 @dataclass
@@ -238,6 +292,21 @@ class Family:
 
     def rules_of(self, rules: Sequence[Rule]) -> list[Rule]:
         return [r for r in rules if r.family == self.name]
+
+    # ----------------------------------------------------------------- overlays
+
+    def shadow(self, table: PatternTable, context: BuildContext) -> None:
+        """When an overlay is compiled (``context.base`` set), after every family has
+        compiled the user's rules into ``table``: mark with `BuildContext.suppress` the
+        base patterns whose candidates of this family a full build with the user's rules
+        would not have generated (a variant now inside a user's protected term, a word
+        variant a user rule claims). Default: nothing."""
+
+    def shadowed(self, cand: Candidate, text: str, overlay) -> bool:
+        """Whether a candidate of the base rule set that its own `refine` kept is dropped
+        because of the overlay's rules (``overlay``, the compiled overlay: its guards see
+        the user's protected phrases). Default: False."""
+        return False
 
 
 # --------------------------------------------------------------------------- schema helpers

@@ -256,7 +256,14 @@ class Terms(Family):
         """Generate, guard and register the variants of every protected term."""
         stats = VariantStats()
         terms = self.rules_of(rules)
+        # every right form is an allow phrase of all generated candidates; an overlay adds
+        # its own rules' (the base has the others'), as a full build would whenever
+        # there are protected terms in either layer
+        overlay = context.base is not None
         if not terms:
+            if overlay and self.rules_of(context.base_rules):
+                for term in sorted(context.own_protected()):
+                    table.add_allow(term, ANY_VARIANT)
             return stats.as_dict()
         options = context.variant_options or VariantOptions()
         confusables = context.confusables or Confusables()
@@ -265,7 +272,9 @@ class Terms(Family):
         #: variants that guards drop because they read as legitimate text: they become
         #: candidates that only the context stage may confirm (国家权利机关)
         contextual: list[tuple[str, str, Rule]] = []
-        for rule in terms:
+        for n, rule in enumerate(terms):
+            if n % 250 == 0:
+                context.report("generating variants of protected terms", n, len(terms))
             p = rule.params
             stats.terms += 1
             for variant, (kind, reason) in generate(p.term, confusables, options, p.segments, p.quoted).items():
@@ -292,15 +301,26 @@ class Terms(Family):
             # surrounding text straddles its edges (人民币经济 is not 民营经济 misspelt)
             table.add_target(variant, (table.rule_index(rule), (suggestion,), kind, True))
         for variant, kind, rule in contextual:
-            if variant in inside or variant in table.index and table.targets[table.index[variant]]:
+            if variant in inside or variant in table.index and table.targets[table.index[variant]] \
+                    or context.base_claims(variant):
                 continue  # inside a term, or claimed by a rule that needs no context
             stats.readmitted[kind] += 1
             term = rule.params.term
             suggestion = OPEN_QUOTE + term + CLOSE_QUOTE if kind == "quote" else term
             table.add_target(variant, (table.rule_index(rule), (suggestion,), kind, True, True))        # a correctly written term suppresses variant candidates it covers (党的二十届 ... )
-        for term in sorted(protected):
+        for term in sorted(context.own_protected() if overlay else protected):
             table.add_allow(term, ANY_VARIANT)
         return stats.as_dict()
+
+    def shadow(self, table: PatternTable, context: BuildContext) -> None:
+        """A base variant equal to, or inside, a right form of a user's rule is one a full
+        build would have dropped (`drop_reason`, ``inside-a-protected-term``)."""
+        base = context.base
+        for right in context.own_protected():
+            for _, _, i in base.matcher.find_all(right):
+                if i < base.compact_base and any(base.rules[t[0]].family == self.name and t[2] != "listed"
+                                                 for t in base.targets[i]):
+                    context.suppress(i, self.name)
 
 
 FAMILY = Terms()

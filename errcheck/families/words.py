@@ -155,9 +155,9 @@ class Words(Family):
             form_rule.extend([table.rule_index(rule)] * len(list_forms))
             stats.update(list_stats)
             for variant, wi, bit in candidates:
-                if variant in taken or variant in protected:
+                if variant in taken or variant in protected or context.base_has(variant):
                     stats["dropped: claimed by another rule"] += 1
-                elif variant in chosen:  # from another word list
+                elif variant in chosen or self._in_base_block(variant, context):  # from another word list
                     chosen[variant] = (-1, 0)
                     stats["dropped: from two words"] += 1
                 else:
@@ -178,6 +178,28 @@ class Words(Family):
         block.stats = dict(sorted(stats.items()))
         block.payload = (tuple(forms), form_rule, targets)
         return block
+
+    def _in_base_block(self, variant: str, context: BuildContext) -> bool:
+        """Under an overlay: whether ``variant`` is also a variant of a shipped word list
+        (then, as with two lists in one build, neither says which word was meant)."""
+        found = False
+        for i in context.base_patterns(variant):
+            if context.base_block(i) == self.name:
+                context.suppress(i, self.name)
+                found = True
+        return found
+
+    def shadow(self, table: PatternTable, context: BuildContext) -> None:
+        """A shipped word variant that a user's rule claims (any pattern of the overlay's
+        table), or that equals or lies inside a user's right form, is one a full build
+        would have dropped (guards (c) and (d))."""
+        protected = context.own_protected()
+        strings = set(table.patterns) | protected
+        strings |= {t[i : i + n] for t in protected for n in (2, 3, 4) for i in range(len(t) - n + 1)}
+        for s in strings:
+            for i in context.base_patterns(s):
+                if context.base_block(i) == self.name:
+                    context.suppress(i, self.name)
 
     # ----------------------------------------------------------------- per candidate
 

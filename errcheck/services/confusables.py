@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -52,9 +53,70 @@ def near_syllables(syllable: str, pairs=NEAR_HOMOPHONE_PAIRS) -> set[str]:
     return out
 
 
+# --------------------------------------------------------------------------- table snapshot
+#
+# Reading jieba's dictionary, summing character counts and indexing pypinyin's readings
+# takes seconds, and an overlay of a user's protected terms needs them. A build saves
+# them to one pickle (`save_tables`: in the cache directory, and next to a prebuilt rule
+# set in a wheel), keyed by the versions of jieba and pypinyin and this module's source;
+# the functions below read it on first use instead of recomputing.
+
+_PREBUILT = Path(__file__).resolve().parents[1] / "data" / "prebuilt"
+_snapshot: dict | None = None
+
+
+def _tables_name() -> str:
+    import hashlib
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        versions = (version("jieba"), version("pypinyin"))
+    except PackageNotFoundError:
+        versions = ("?", "?")
+    key = repr((versions, sys.version_info[:2], Path(__file__).read_bytes()))
+    return f"tables-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+
+
+def _tables() -> dict:
+    """The saved tables (empty when there are none), read once."""
+    global _snapshot
+    if _snapshot is None:
+        from .cache import default_cache_dir, read_pickle
+
+        name = _tables_name()
+        _snapshot = {}
+        for folder in (_PREBUILT, default_cache_dir()):
+            data = read_pickle(folder / name) if (folder / name).is_file() else None
+            if isinstance(data, dict):
+                _snapshot = data
+                break
+    return _snapshot
+
+
+def save_tables(folder: Path | None = None) -> None:
+    """Save the tables (computing any not computed yet) into ``folder`` (default: the
+    cache directory), unless they are there already."""
+    from .cache import default_cache_dir, write_pickle
+
+    folder = default_cache_dir() if folder is None else Path(folder)
+    path = folder / _tables_name()
+    if not path.is_file():
+        write_pickle(path, {"jieba": jieba_frequencies(), "characters": character_frequencies(),
+                            "readings": _readings(False), "toned": _readings(True)}, "table snapshot")
+
+
+def forget_tables() -> None:
+    global _snapshot
+    _snapshot = None
+
+
 @cache
 def jieba_frequencies() -> dict[str, int]:
     """Word → count from jieba's bundled dictionary (read directly; no tokenizer)."""
+    saved = _tables().get("jieba")
+    if saved is not None:
+        return saved
     import jieba
 
     freq: dict[str, int] = {}
@@ -70,6 +132,9 @@ def jieba_frequencies() -> dict[str, int]:
 @cache
 def character_frequencies() -> dict[str, int]:
     """Character → summed count of the jieba words it occurs in."""
+    saved = _tables().get("characters")
+    if saved is not None:
+        return saved
     counts: dict[str, int] = defaultdict(int)
     for word, n in jieba_frequencies().items():
         for ch in word:
@@ -89,6 +154,9 @@ def common_characters(limit: int) -> frozenset[str]:
 @cache
 def _readings(toned: bool = False) -> dict[str, frozenset[str]]:
     """Each character's pinyin readings, with tone marks or without."""
+    saved = _tables().get("toned" if toned else "readings")
+    if saved is not None:
+        return saved
     from pypinyin.pinyin_dict import pinyin_dict
 
     spell = (lambda r: r) if toned else toneless
@@ -128,6 +196,29 @@ def load_shape_table(*paths: Path) -> dict[str, tuple[str, ...]]:
                 if ch not in table[other]:
                     table[other].append(ch)
     return {ch: tuple(v) for ch, v in table.items()}
+
+
+class LazyTable(Mapping):
+    """A look-alike table read from its files on first use (a user's dictionary of
+    curated pairs never needs it)."""
+
+    def __init__(self, *paths: Path) -> None:
+        self.paths = paths
+        self._table: dict | None = None
+
+    def _get(self) -> dict:
+        if self._table is None:
+            self._table = load_shape_table(*self.paths)
+        return self._table
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 @dataclass(frozen=True)

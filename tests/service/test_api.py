@@ -144,6 +144,24 @@ def test_check_wrong_types_are_422_with_the_field(client, payload, field):
     assert all(d["message"] for d in err["details"])
 
 
+def test_check_allow_silences_names_and_slogans(client):
+    text = "请登录浙里办，李名族同志说各名族团结"
+    plain = client.post("/v1/check", json={"text": text}).json()
+    assert [f["text"] for f in plain["findings"]] == ["浙里", "名族", "名族"]
+    allowed = client.post("/v1/check", json={"text": text, "allow": ["浙里办", "李名族"]}).json()
+    assert [(f["text"], f["start"]) for f in allowed["findings"]] == [("名族", text.rindex("名族"))]
+    batch = client.post("/v1/check/batch", json={"documents": [{"id": 1, "text": text}], "allow": ["浙里办"]}).json()
+    assert [f["text"] for f in batch["results"][0]["findings"]] == ["名族", "名族"]
+
+
+@pytest.mark.parametrize("allow, reason", [(["京"], "shorter than 2"), (["长" * 101], "longer than 100"),
+                                           (["浙里办"] * 101, "at most 100"), ("浙里办", "list"), ([3], "string")])
+def test_check_allow_is_bounded(client, allow, reason):
+    err = assert_error(client.post("/v1/check", json={"text": "浙里办", "allow": allow}), 422, "validation_error")
+    assert [d["field"] for d in err["details"]][0].startswith("body.allow")
+    assert reason in " ".join(d["message"] for d in err["details"])
+
+
 def test_invalid_json_is_422(client):
     r = client.post("/v1/check", content=b'{"text": "abc"', headers={"content-type": "application/json"})
     err = assert_error(r, 422, "invalid_json")
