@@ -5,7 +5,6 @@ properties on arbitrary text. Speed is measured by benchmarks/context_speed.py, 
 from __future__ import annotations
 
 import os
-import sys
 import threading
 
 import pytest

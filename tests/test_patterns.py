@@ -194,7 +194,7 @@ def test_categories_select_pattern_rules(patterns_checker):
 
 
 def test_optional_wrong_group_never_reports_an_empty_span(tmp_path):
-    path = write(tmp_path, ENTRY.format(pattern=r"截止(?P<wrong>今年)?", bad="截止[[今年]]"))
+    write(tmp_path, ENTRY.format(pattern=r"截止(?P<wrong>今年)?", bad="截止[[今年]]"))
     c = errcheck.Checker(tmp_path, builtin=False, cache=False)
     assert [(f.start, f.end) for f in c.check("截止明年，截止今年").findings] == [(7, 9)]
 

@@ -1,6 +1,5 @@
 """Invariants of `Checker.check` on arbitrary input (hypothesis)."""
 
-import random
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
