@@ -29,125 +29,11 @@ lattice_entry(PyObject *entry, double unk, double *lp, int *more)
     return 0;
 }
 
-/* The best segmentation of text and its score (the sum of its words' log10 probabilities). */
-static PyObject *
-segment(PyObject *text, PyObject *lattice, double unk, double *score)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    *score = 0.0;
-    if (n == 0)
-        return PyList_New(0);
-    double *best = PyMem_Malloc(sizeof(double) * (n + 1));
-    Py_ssize_t *back = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    PyObject *out = NULL;
-    if (best == NULL || back == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    best[0] = 0.0;
-    back[0] = 0;
-    for (Py_ssize_t i = 1; i <= n; i++) {
-        best[i] = -1e18;
-        back[i] = 0;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        double base = best[i], lp;
-        int more;
-        PyObject *key = PyUnicode_Substring(text, i, i + 1);
-        if (key == NULL)
-            goto done;
-        PyObject *entry = PyDict_GetItemWithError(lattice, key); /* borrowed */
-        Py_DECREF(key);
-        if (entry == NULL) {
-            if (PyErr_Occurred())
-                goto done;
-            lp = unk;
-            more = 0;
-        } else if (lattice_entry(entry, unk, &lp, &more) < 0) {
-            goto done;
-        }
-        double s = base + lp;
-        if (s > best[i + 1]) {
-            best[i + 1] = s;
-            back[i + 1] = i;
-        }
-        Py_ssize_t j = i + 1;
-        while (more && j < n) {
-            j++;
-            key = PyUnicode_Substring(text, i, j);
-            if (key == NULL)
-                goto done;
-            entry = PyDict_GetItemWithError(lattice, key);
-            Py_DECREF(key);
-            if (entry == NULL) {
-                if (PyErr_Occurred())
-                    goto done;
-                break;
-            }
-            PyObject *p = PyTuple_Check(entry) && PyTuple_GET_SIZE(entry) == 2 ? PyTuple_GET_ITEM(entry, 0) : NULL;
-            if (lattice_entry(entry, unk, &lp, &more) < 0)
-                goto done;
-            if (p != Py_None) {
-                s = base + lp;
-                if (s > best[j]) {
-                    best[j] = s;
-                    back[j] = i;
-                }
-            }
-        }
-    }
-    *score = best[n];
-    /* walk back from the end, then reverse */
-    Py_ssize_t count = 0;
-    for (Py_ssize_t j = n; j > 0; j = back[j])
-        count++;
-    out = PyList_New(count);
-    if (out == NULL)
-        goto done;
-    Py_ssize_t k = count;
-    for (Py_ssize_t j = n; j > 0; j = back[j]) {
-        PyObject *tok = PyUnicode_Substring(text, back[j], j);
-        if (tok == NULL) {
-            Py_CLEAR(out);
-            goto done;
-        }
-        PyList_SET_ITEM(out, --k, tok);
-    }
-done:
-    PyMem_Free(best);
-    PyMem_Free(back);
-    return out;
-}
-
-/* viterbi(text, lattice, unk) -> list[str]: see errcheck.services.lm.viterbi_py. */
-static PyObject *
-viterbi(PyObject *self, PyObject *args)
-{
-    PyObject *text, *lattice;
-    double unk, score;
-    if (!PyArg_ParseTuple(args, "UO!d", &text, &PyDict_Type, &lattice, &unk))
-        return NULL;
-    return segment(text, lattice, unk, &score);
-}
-
-/* viterbi_scored(text, lattice, unk) -> (list[str], float): see errcheck.services.lm.viterbi_scored_py. */
-static PyObject *
-viterbi_scored(PyObject *self, PyObject *args)
-{
-    PyObject *text, *lattice;
-    double unk, score;
-    if (!PyArg_ParseTuple(args, "UO!d", &text, &PyDict_Type, &lattice, &unk))
-        return NULL;
-    PyObject *tokens = segment(text, lattice, unk, &score);
-    if (tokens == NULL)
-        return NULL;
-    return Py_BuildValue("(Nd)", tokens, score);
-}
-
 /* ------------------------------------------------------------------------------------
  * Lattice: the word/prefix lattice and the masked-word index in native hash tables keyed
  * by code points, so that segmentation and candidate look-ups create no string objects.
- * Built once from the Python dicts (LanguageModel.lattice, the judge's masked index). */
+ * Built once from the Python dicts (LanguageModel.lattice, the judge's masked index):
+ * `errcheck.services.lm.LanguageModel.native`. */
 
 #include <stdint.h>
 #include <string.h>
@@ -394,16 +280,36 @@ Lattice_dealloc(LatticeObject *self)
 static int
 Lattice_init(LatticeObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"lattice", "masked", "unk", NULL};
-    PyObject *lattice, *masked;
+    static char *kwlist[] = {"lattice", "unk", NULL};
+    PyObject *lattice;
     double unk;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!d", kwlist, &PyDict_Type, &lattice, &PyDict_Type, &masked, &unk))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!d", kwlist, &PyDict_Type, &lattice, &unk))
         return -1;
-    table_free(&self->lat);
-    table_free(&self->masked);
-    if (lattice_fill(&self->lat, lattice, unk) < 0 || masked_fill(&self->masked, masked) < 0)
+    if (self->lat.slots != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a Lattice is built once");
         return -1;
-    return 0;
+    }
+    return lattice_fill(&self->lat, lattice, unk);
+}
+
+/* index_masked(masked) -> bool: load the masked-word index (once: it is derived from the
+ * same vocabulary as the lattice, and a scan may be reading it in another thread);
+ * whether it was loaded now. */
+static PyObject *
+Lattice_index_masked(LatticeObject *self, PyObject *args)
+{
+    PyObject *masked;
+    if (!PyArg_ParseTuple(args, "O!", &PyDict_Type, &masked))
+        return NULL;
+    if (self->masked.slots != NULL)
+        Py_RETURN_FALSE;
+    Table t;
+    if (masked_fill(&t, masked) < 0) {
+        table_free(&t);
+        return NULL;
+    }
+    self->masked = t;
+    Py_RETURN_TRUE;
 }
 
 /* Segment cps[0:n] (read from a str); the tokens as (start, end) in back[], their count. */
@@ -533,6 +439,10 @@ Lattice_completions(LatticeObject *self, PyObject *args)
         PyErr_SetString(PyExc_IndexError, "position outside the clause");
         return NULL;
     }
+    if (self->masked.slots == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "the masked-word index is not loaded (index_masked)");
+        return NULL;
+    }
     if (max_word < 1 || max_word > MAX_KEY / 2) {
         PyErr_SetString(PyExc_ValueError, "max_word out of range");
         return NULL;
@@ -612,6 +522,7 @@ static PyMethodDef Lattice_methods[] = {
     {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text, unk) -> list[str]"},
     {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text, unk) -> (list[str], float)"},
     {"completions", (PyCFunction)Lattice_completions, METH_VARARGS, "completions(clause, i, max_word, keys) -> dict"},
+    {"index_masked", (PyCFunction)Lattice_index_masked, METH_VARARGS, "index_masked(masked) -> bool"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -621,15 +532,13 @@ static PyTypeObject LatticeType = {
     .tp_basicsize = sizeof(LatticeObject),
     .tp_dealloc = (destructor)Lattice_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Lattice(lattice, masked, unk): the segmentation lattice and masked-word index in native tables.",
+    .tp_doc = "Lattice(lattice, unk): the segmentation lattice in a native table; index_masked adds the masked-word index.",
     .tp_methods = Lattice_methods,
     .tp_init = (initproc)Lattice_init,
     .tp_new = PyType_GenericNew,
 };
 
 static PyMethodDef methods[] = {
-    {"viterbi", viterbi, METH_VARARGS, "Unigram Viterbi segmentation over a word/prefix lattice (see errcheck.services.lm.viterbi_py)."},
-    {"viterbi_scored", viterbi_scored, METH_VARARGS, "viterbi and the best path's score (see errcheck.services.lm.viterbi_scored_py)."},
     {NULL, NULL, 0, NULL},
 };
 

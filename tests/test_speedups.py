@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from errcheck.services import lm as lm_module
 from errcheck.services.judge import ContextJudge
 from errcheck.services.lm import LanguageModel, viterbi_py, viterbi_scored_py
 
@@ -34,71 +33,14 @@ def test_the_extension_is_built_and_used():
     if os.environ.get("ERRCHECK_NO_EXTENSIONS"):
         pytest.skip("built without extensions on purpose")
     assert _speedups is not None, "errcheck._speedups was not built (see hatch_build.py)"
-    assert lm_module.viterbi is _speedups.viterbi
-    assert lm_module.viterbi_scored is _speedups.viterbi_scored
-    assert hasattr(_speedups, "Lattice")
+    assert isinstance(LanguageModel().native, _speedups.Lattice)
 
 
 needs_ext = pytest.mark.skipif(_speedups is None, reason="errcheck._speedups not built")
 
 
-def _score(tokens, model):
-    return sum(model.unigrams.get(t, model.unknown_logprob) for t in tokens)
-
-
-@needs_ext
-def test_viterbi_matches_python_on_real_prose(model):
-    lattice, unk = model.lattice, model.unknown_logprob
-    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:3] for line in f.read_text(encoding="utf-8").splitlines()]
-    lines = [line for line in lines if line.strip()][:3000]
-    assert lines, "no corpus lines"
-    for line in lines:
-        tokens, score = _speedups.viterbi_scored(line, lattice, unk)
-        assert tokens == viterbi_py(line, lattice, unk)
-        assert _speedups.viterbi(line, lattice, unk) == tokens
-        py_tokens, py_score = viterbi_scored_py(line, lattice, unk)
-        assert score == py_score
-        # the score is the sum of the chosen words' unigram log10 probabilities
-        assert score == pytest.approx(_score(tokens, model), abs=1e-9)
-
-
 # characters the vocabulary knows, some it does not, an astral one and a lone surrogate
 _ALPHABET = list("国家权力利机关过上幸福辛生活政府攻中华人民共和各扶贫贪的了是在") + ["仼", "𠮷", "a", " ", "\ud800"]
-
-
-@needs_ext
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
-def test_viterbi_matches_python_on_any_string(model, text):
-    lattice, unk = model.lattice, model.unknown_logprob
-    tokens, score = _speedups.viterbi_scored(text, lattice, unk)
-    assert (tokens, score) == viterbi_scored_py(text, lattice, unk)
-    assert "".join(tokens) == text
-
-
-@needs_ext
-def test_viterbi_rejects_a_malformed_lattice():
-    with pytest.raises(TypeError):
-        _speedups.viterbi("国家", {"国": "not a pair"}, -7.0)
-    with pytest.raises(TypeError):
-        _speedups.viterbi("国家", ["not", "a", "dict"], -7.0)
-
-
-def test_word_table_answers_as_the_computation(tmp_path):
-    judge = ContextJudge(cache_dir=tmp_path).load()
-    table = judge._word_table
-    assert table, "the table is built on load"
-    domain = sorted(judge._word_domain)
-    rng = random.Random(7)
-    for word in rng.sample(domain, 400) + ["须要", "神迹"]:
-        if word in judge._word_domain:
-            assert judge.word_alternatives(word) == judge._compute_word_alternatives(word), word
-    # a word outside the scanned domain is computed on demand, as before
-    assert judge.word_alternatives("幸福") == judge._compute_word_alternatives("幸福")
-    # a second judge loads the table from the disk cache
-    again = ContextJudge(cache_dir=tmp_path).load()
-    assert again._word_table == table
-    assert list(tmp_path.glob("context-words-*.pickle"))
 
 
 @pytest.fixture(scope="module")
@@ -106,21 +48,18 @@ def loaded_judge(tmp_path_factory):
     return ContextJudge(cache_dir=tmp_path_factory.mktemp("speedups-judge")).load()
 
 
-def _completion_args(judge, clause, i):
-    tok = clause[i]
-    conf = judge.confusion(tok)
-    keys = judge._confusion_keys.get(tok, frozenset(conf))
-    return clause, i, judge.max_word, judge._masked, keys, judge._costs
-
-
 @pytest.fixture(scope="module")
 def native(loaded_judge):
-    return _speedups.Lattice(loaded_judge._lattice, loaded_judge._masked, loaded_judge._unk)
+    return loaded_judge._native
 
 
 @needs_ext
-def test_the_judge_uses_the_native_lattice(loaded_judge):
+def test_the_judge_and_the_model_share_one_native_lattice(loaded_judge, model):
     assert isinstance(loaded_judge._native, _speedups.Lattice)
+    assert loaded_judge._native is loaded_judge.lm.native
+    # the model segments with it too, as the Python code does
+    text = "全县人民正在过上幸福生活，国家权力机关依法履职"
+    assert model.segment(text) == viterbi_py(text, model.lattice, model.unknown_logprob)
 
 
 @needs_ext
@@ -188,6 +127,32 @@ def test_native_lattice_rejects_bad_input(native):
     with pytest.raises(TypeError):
         native.completions("国家", 0, 4, ["国"])
     with pytest.raises(TypeError):
-        _speedups.Lattice({"国": "not a pair"}, {}, -7.0)
+        _speedups.Lattice({"国": "not a pair"}, -7.0)
     with pytest.raises(TypeError):
-        _speedups.Lattice({"国": (None, False)}, {"\x00家": frozenset({"国家"})}, -7.0)
+        _speedups.Lattice(["not", "a", "dict"], -7.0)
+    fresh = _speedups.Lattice({"国": (None, True), "国家": (-3.0, False)}, -7.0)
+    with pytest.raises(RuntimeError):  # completions need the masked index
+        fresh.completions("国家", 0, 4, frozenset({"国"}))
+    with pytest.raises(TypeError):
+        fresh.index_masked({"\x00家": frozenset({"国家"})})
+    assert fresh.index_masked({"\x00家": frozenset({"国"})}) is True
+    assert fresh.index_masked({}) is False  # loaded once
+    assert fresh.completions("国家", 0, 4, frozenset({"国"})) == {"国": -3.0}
+    assert fresh.viterbi("国家", -7.0) == ["国家"]
+
+
+def test_word_table_answers_as_the_computation(tmp_path):
+    judge = ContextJudge(cache_dir=tmp_path).load()
+    table = judge._word_table
+    assert table, "the table is built on load"
+    domain = sorted(judge._word_domain)
+    rng = random.Random(7)
+    for word in rng.sample(domain, 400) + ["须要", "神迹"]:
+        if word in judge._word_domain:
+            assert judge.word_alternatives(word) == judge._compute_word_alternatives(word), word
+    # a word outside the scanned domain is computed on demand, as before
+    assert judge.word_alternatives("幸福") == judge._compute_word_alternatives("幸福")
+    # a second judge loads the table from the disk cache
+    again = ContextJudge(cache_dir=tmp_path).load()
+    assert again._word_table == table
+    assert list(tmp_path.glob("context-words-*.pickle"))

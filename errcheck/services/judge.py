@@ -61,10 +61,6 @@ _RESEGMENT = 1  # tokens re-segmented either side of a suspect
 _PAIR_MAX_LOGPROB = -4.0
 _CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 
-try:  # the lattice and the candidate loop compiled (errcheck/_speedups.c), when built
-    from .._speedups import Lattice as _NativeLattice
-except ImportError:  # pragma: no cover - a build without a C compiler
-    _NativeLattice = None
 
 #: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
 #: today); a lone one followed by one or two lone characters reads as a name (曾培炎,
@@ -204,16 +200,18 @@ class ContextJudge:
                     self._costs = lm.unigrams
                     self._lattice = lm.lattice
                     self._unk = lm.unknown_logprob
+                    self._segment = lm.segment
                     self._model = lm.model
 
     def _build(self) -> None:
         from .confusables import Confusables, load_shape_table
 
         lm = self.lm.load()
-        self._model = lm.model
         self._costs = lm.unigrams
         self._lattice = lm.lattice
         self._unk = lm.unknown_logprob
+        self._segment = lm.segment
+        self._model = lm.model  # last: `gain` loads nothing once it is set
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
         self._confusables = Confusables(shape=load_shape_table(*shape_files))
@@ -226,7 +224,9 @@ class ContextJudge:
         self._masked, self._by_pinyin = self._load_index()
         #: the lattice and the masked index in native tables (errcheck/_speedups.c): the
         #: same segmentation and completions without creating strings; None without it
-        self._native = _NativeLattice(self._lattice, self._masked, self._unk) if _NativeLattice else None
+        self._native = lm.native
+        if self._native is not None:
+            self._native.index_masked(self._masked)
         self._load_confusion([f.read_bytes() for f in shape_files])
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
@@ -328,7 +328,7 @@ class ContextJudge:
         tokens = []
         for piece in re.split(r"(\s+)", clause):
             if piece and not piece.isspace():
-                tokens.extend(viterbi(piece, self._lattice, self._unk))
+                tokens.extend(self._segment(piece))
         return self._model.score(" ".join(tokens), bos=bos, eos=eos) if tokens else 0.0
 
     # ------------------------------------------------------------------ thorough mode

@@ -84,6 +84,7 @@ class LanguageModel:
         self._model = None
         self._costs: dict[str, float] | None = None
         self._lattice: dict[str, tuple[float | None, bool]] | None = None
+        self._native = None
         self._unk = -100.0
 
     # ------------------------------------------------------------------ loading
@@ -111,6 +112,9 @@ class LanguageModel:
                     for p in prefixes:
                         lattice.setdefault(p, (None, True))
                     self._lattice = lattice
+                    native = _native_lattice_type()
+                    # the same lattice in a native table (errcheck/_speedups.c), ~0.1 s
+                    self._native = native(lattice, self._unk) if native else None
                     self._model = model
         return self
 
@@ -173,7 +177,16 @@ class LanguageModel:
         """Most probable split of ``text`` into vocabulary words under the unigram model
         (characters outside the vocabulary become one-character tokens)."""
         self.load()
+        if self._native is not None:
+            return self._native.viterbi(text, self._unk)
         return viterbi(text, self._lattice, self._unk)  # type: ignore[arg-type]
+
+    @property
+    def native(self):
+        """The lattice as an ``errcheck._speedups.Lattice`` (the same segmentation,
+        compiled), or None when the package was built without its C kernels."""
+        self.load()
+        return self._native
 
     @property
     def lattice(self) -> dict[str, tuple[float | None, bool]]:
@@ -240,7 +253,13 @@ def viterbi_scored_py(text: str, lattice: dict, unk: float) -> tuple[list[str], 
     return out, best[n]
 
 
-try:  # the same function compiled (errcheck/_speedups.c), when the package was built with it
-    from .._speedups import viterbi, viterbi_scored
-except ImportError:  # pragma: no cover - a build without a C compiler
-    viterbi, viterbi_scored = viterbi_py, viterbi_scored_py
+viterbi, viterbi_scored = viterbi_py, viterbi_scored_py
+
+
+def _native_lattice_type():
+    """``errcheck._speedups.Lattice`` when the package was built with its C kernels."""
+    try:
+        from .._speedups import Lattice
+    except ImportError:  # pragma: no cover - a build without a C compiler
+        return None
+    return Lattice
