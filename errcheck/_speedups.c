@@ -160,38 +160,54 @@ codepoints(PyObject *str, uint32_t *buf, Py_ssize_t cap)
 
 #define MAX_KEY 64
 
+/* The slot of the str `key` in `t`, added (with its code points in the pool) when new;
+ * *is_new says which. NULL with an exception on error, NULL without one when the key is
+ * empty or longer than MAX_KEY (no segmentation reaches it). */
+static Slot *
+table_insert(Table *t, PyObject *key, const char *what, int *is_new)
+{
+    uint32_t buf[MAX_KEY];
+    if (!PyUnicode_Check(key)) {
+        PyErr_Format(PyExc_TypeError, "%s keys must be str", what);
+        return NULL;
+    }
+    Py_ssize_t n = codepoints(key, buf, MAX_KEY);
+    if (n <= 0)
+        return NULL;
+    uint64_t h = HASH_INIT;
+    for (Py_ssize_t k = 0; k < n; k++)
+        h = hash_step(h, buf[k]);
+    Slot *s = table_find(t, h, buf, n);
+    *is_new = s->len == 0;
+    if (*is_new) {
+        s->hash = h;
+        s->off = (uint32_t)t->pool_len;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (pool_push(&t->pool, &t->pool_len, &t->pool_cap, buf[k]) < 0)
+                return NULL;
+        s->len = (uint32_t)n;
+    }
+    return s;
+}
+
 static int
 lattice_fill(Table *t, PyObject *dict, double unk)
 {
     PyObject *key, *value;
     Py_ssize_t pos = 0;
-    uint32_t buf[MAX_KEY];
     if (table_init(t, PyDict_GET_SIZE(dict)) < 0)
         return -1;
     while (PyDict_Next(dict, &pos, &key, &value)) {
-        if (!PyUnicode_Check(key)) {
-            PyErr_SetString(PyExc_TypeError, "lattice keys must be str");
-            return -1;
-        }
-        Py_ssize_t n = codepoints(key, buf, MAX_KEY);
-        if (n <= 0)
-            continue; /* longer than any word the segmentation reaches */
         double lp;
-        int more;
+        int more, is_new;
         PyObject *p = PyTuple_Check(value) && PyTuple_GET_SIZE(value) == 2 ? PyTuple_GET_ITEM(value, 0) : NULL;
         if (lattice_entry(value, unk, &lp, &more) < 0)
             return -1;
-        uint64_t h = HASH_INIT;
-        for (Py_ssize_t k = 0; k < n; k++)
-            h = hash_step(h, buf[k]);
-        Slot *s = table_find(t, h, buf, n);
-        if (s->len == 0) {
-            s->hash = h;
-            s->off = (uint32_t)t->pool_len;
-            for (Py_ssize_t k = 0; k < n; k++)
-                if (pool_push(&t->pool, &t->pool_len, &t->pool_cap, buf[k]) < 0)
-                    return -1;
-            s->len = (uint32_t)n;
+        Slot *s = table_insert(t, key, "lattice", &is_new);
+        if (s == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            continue; /* longer than any word the segmentation reaches */
         }
         s->lp = lp;
         s->flags = (p != Py_None ? 1 : 0) | (more ? 2 : 0);
@@ -204,29 +220,18 @@ masked_fill(Table *t, PyObject *dict)
 {
     PyObject *key, *value;
     Py_ssize_t pos = 0;
-    uint32_t buf[MAX_KEY];
     if (table_init(t, PyDict_GET_SIZE(dict)) < 0)
         return -1;
     while (PyDict_Next(dict, &pos, &key, &value)) {
-        if (!PyUnicode_Check(key)) {
-            PyErr_SetString(PyExc_TypeError, "masked-index keys must be str");
-            return -1;
-        }
-        Py_ssize_t n = codepoints(key, buf, MAX_KEY);
-        if (n <= 0)
-            continue;
-        uint64_t h = HASH_INIT;
-        for (Py_ssize_t k = 0; k < n; k++)
-            h = hash_step(h, buf[k]);
-        Slot *s = table_find(t, h, buf, n);
-        if (s->len != 0)
-            continue;
-        s->hash = h;
-        s->off = (uint32_t)t->pool_len;
-        for (Py_ssize_t k = 0; k < n; k++)
-            if (pool_push(&t->pool, &t->pool_len, &t->pool_cap, buf[k]) < 0)
+        int is_new;
+        Slot *s = table_insert(t, key, "masked-index", &is_new);
+        if (s == NULL) {
+            if (PyErr_Occurred())
                 return -1;
-        s->len = (uint32_t)n;
+            continue;
+        }
+        if (!is_new)
+            continue;
         s->voff = (uint32_t)t->vpool_len;
         PyObject *it = PyObject_GetIter(value);
         if (it == NULL)
