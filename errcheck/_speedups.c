@@ -57,6 +57,7 @@ typedef struct {
     size_t vpool_len, vpool_cap;
     PyObject **vobj; /* masked table: the value characters as str objects (hash cached) */
     size_t vobj_cap;
+    int sorted;      /* masked table: every slot's values are in code-point order */
 } Table;
 
 typedef struct {
@@ -87,6 +88,7 @@ table_init(Table *t, Py_ssize_t n)
     t->vpool_len = t->vpool_cap = 0;
     t->vobj = NULL;
     t->vobj_cap = 0;
+    t->sorted = 0;
     if (t->slots == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -215,6 +217,41 @@ lattice_fill(Table *t, PyObject *dict, double unk)
     return 0;
 }
 
+typedef struct {
+    uint32_t cp;
+    PyObject *obj;
+} Value;
+
+static int
+value_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const Value *)a)->cp, y = ((const Value *)b)->cp;
+    return (x > y) - (x < y);
+}
+
+/* Sort the values [off, off + n) of the masked table by code point (binary search). */
+static void
+sort_values(Table *t, uint32_t off, uint32_t n)
+{
+    if (n < 2)
+        return;
+    Value *tmp = PyMem_Malloc(sizeof(Value) * n);
+    if (tmp == NULL) {
+        t->sorted = -1; /* left unsorted: completions then scan the values, never search them */
+        return;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        tmp[k].cp = t->vpool[off + k];
+        tmp[k].obj = t->vobj[off + k];
+    }
+    qsort(tmp, n, sizeof(Value), value_cmp);
+    for (uint32_t k = 0; k < n; k++) {
+        t->vpool[off + k] = tmp[k].cp;
+        t->vobj[off + k] = tmp[k].obj;
+    }
+    PyMem_Free(tmp);
+}
+
 static int
 masked_fill(Table *t, PyObject *dict)
 {
@@ -270,7 +307,10 @@ masked_fill(Table *t, PyObject *dict)
         if (PyErr_Occurred())
             return -1;
         s->vlen = count;
+        sort_values(t, s->voff, count);
     }
+    if (t->sorted == 0)
+        t->sorted = 1;
     return 0;
 }
 
@@ -424,6 +464,39 @@ Lattice_viterbi_scored(LatticeObject *self, PyObject *args)
     return Py_BuildValue("(Nd)", tokens, score);
 }
 
+/* A completion c of the masked key (its mask at `pos`): the word's probability, kept in
+ * `best` under the character object `ch` when it beats the one there. */
+static int
+consider(LatticeObject *self, PyObject *best, uint32_t *key, Py_ssize_t len, Py_ssize_t pos, uint32_t c,
+         PyObject *ch)
+{
+    key[pos] = c;
+    uint64_t h = HASH_INIT;
+    for (Py_ssize_t k = 0; k < len; k++)
+        h = hash_step(h, key[k]);
+    Slot *w = table_find(&self->lat, h, key, len);
+    key[pos] = 0;
+    if (w->len == 0 || !(w->flags & 1)) {
+        PyErr_SetString(PyExc_KeyError, "a masked-index completion is not a word of the lattice");
+        return -1;
+    }
+    PyObject *prev = PyDict_GetItemWithError(best, ch);
+    double pv = -99.0;
+    if (prev != NULL)
+        pv = PyFloat_AsDouble(prev);
+    else if (PyErr_Occurred())
+        return -1;
+    if (w->lp > pv) {
+        PyObject *val = PyFloat_FromDouble(w->lp);
+        if (val == NULL)
+            return -1;
+        int rc = PyDict_SetItem(best, ch, val);
+        Py_DECREF(val);
+        return rc;
+    }
+    return 0;
+}
+
 /* completions(clause, i, max_word, keys) -> dict: for each character of `keys` that completes
  * a vocabulary word of 2..max_word characters around clause[i] (by the masked index), the
  * best such word's log10 probability (the lattice's): ContextJudge._completions_py over
@@ -475,45 +548,45 @@ Lattice_completions(LatticeObject *self, PyObject *args)
             Slot *m = table_find(&self->masked, h, key, len);
             if (m->len == 0)
                 continue;
-            for (uint32_t v = 0; v < m->vlen; v++) {
-                uint32_t c = self->masked.vpool[m->voff + v];
-                PyObject *ch = self->masked.vobj[m->voff + v];
-                int in = PySet_Contains(keys, ch);
-                if (in <= 0) {
+            const uint32_t *vals = self->masked.vpool + m->voff;
+            PyObject **objs = self->masked.vobj + m->voff;
+            if ((Py_ssize_t)m->vlen <= PySet_GET_SIZE(keys) || self->masked.sorted != 1) {
+                /* fewer completions than candidates: test each completion */
+                for (uint32_t v = 0; v < m->vlen; v++) {
+                    int in = PySet_Contains(keys, objs[v]);
                     if (in < 0)
                         goto fail;
-                    continue;
-                }
-                Py_INCREF(ch);
-                key[i - a] = c;
-                uint64_t hw = HASH_INIT;
-                for (Py_ssize_t k = 0; k < len; k++)
-                    hw = hash_step(hw, key[k]);
-                Slot *w = table_find(&self->lat, hw, key, len);
-                key[i - a] = 0;
-                if (w->len == 0 || !(w->flags & 1)) {
-                    Py_DECREF(ch);
-                    PyErr_SetString(PyExc_KeyError, "a masked-index completion is not a word of the lattice");
-                    goto fail;
-                }
-                PyObject *prev = PyDict_GetItemWithError(best, ch);
-                double pv = -99.0;
-                if (prev != NULL) {
-                    pv = PyFloat_AsDouble(prev);
-                } else if (PyErr_Occurred()) {
-                    Py_DECREF(ch);
-                    goto fail;
-                }
-                if (w->lp > pv) {
-                    PyObject *val = PyFloat_FromDouble(w->lp);
-                    if (val == NULL || PyDict_SetItem(best, ch, val) < 0) {
-                        Py_XDECREF(val);
-                        Py_DECREF(ch);
+                    if (in && consider(self, best, key, len, i - a, vals[v], objs[v]) < 0)
                         goto fail;
-                    }
-                    Py_DECREF(val);
                 }
-                Py_DECREF(ch);
+            } else {
+                /* fewer candidates: search each among the sorted completions */
+                PyObject *it = PyObject_GetIter(keys);
+                if (it == NULL)
+                    goto fail;
+                PyObject *ch;
+                while ((ch = PyIter_Next(it)) != NULL) {
+                    if (PyUnicode_Check(ch) && PyUnicode_GET_LENGTH(ch) == 1) {
+                        uint32_t c = PyUnicode_READ_CHAR(ch, 0);
+                        uint32_t lo = 0, hi = m->vlen;
+                        while (lo < hi) {
+                            uint32_t mid = (lo + hi) / 2;
+                            if (vals[mid] < c)
+                                lo = mid + 1;
+                            else
+                                hi = mid;
+                        }
+                        if (lo < m->vlen && vals[lo] == c && consider(self, best, key, len, i - a, c, objs[lo]) < 0) {
+                            Py_DECREF(ch);
+                            Py_DECREF(it);
+                            goto fail;
+                        }
+                    }
+                    Py_DECREF(ch);
+                }
+                Py_DECREF(it);
+                if (PyErr_Occurred())
+                    goto fail;
             }
         }
     }

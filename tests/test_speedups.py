@@ -156,3 +156,18 @@ def test_word_table_answers_as_the_computation(tmp_path):
     again = ContextJudge(cache_dir=tmp_path).load()
     assert again._word_table == table
     assert list(tmp_path.glob("context-words-*.pickle"))
+
+
+@needs_ext
+def test_completions_both_ways_round(loaded_judge, native):
+    """Few candidates against many completions (a search of the sorted completions) and
+    many candidates against few (a test of each completion) give what Python gives."""
+    judge = loaded_judge
+    many_completions = judge._masked["\x00的"]
+    small_keys = _keys(judge, "目")
+    assert len(small_keys) < len(many_completions)
+    want = judge._completions_py("目的", 0, judge.max_word, judge._masked, small_keys, judge._costs)
+    assert want and native.completions("目的", 0, judge.max_word, small_keys) == want
+    big_keys = judge._common
+    want = judge._completions_py("目的", 0, judge.max_word, judge._masked, big_keys, judge._costs)
+    assert len(want) > 10 and native.completions("目的", 0, judge.max_word, big_keys) == want
