@@ -71,6 +71,9 @@ def _cmd_serve(args: argparse.Namespace, out, err) -> int:
             # and a cap on connections per worker (503 beyond it)
             http="service.protocol:HeaderTimeoutProtocol",
             limit_concurrency=settings.limit_concurrency or None,
+            # a worker compiling or loading a rule set may hold the interpreter for
+            # seconds; uvicorn's default (5 s) would kill it as hung mid-reload
+            timeout_worker_healthcheck=settings.worker_healthcheck,
         )
     finally:
         if own_run_dir is not None:

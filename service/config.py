@@ -31,6 +31,10 @@ ERRCHECK_BODY_TIMEOUT          seconds a client has, after the headers, to send 
 ERRCHECK_LIMIT_CONCURRENCY     most connections (and requests) per worker; beyond it new
                                requests get 503 (default 1000: under the usual limit of
                                1024 open files; 0 = no limit)
+ERRCHECK_WORKER_HEALTHCHECK    seconds a worker process may take to answer the supervisor's
+                               health check before it is killed and restarted (default
+                               60; uvicorn's own default, 5, kills a worker that holds the
+                               interpreter while it compiles or loads a rule set)
 ERRCHECK_RUN_DIR               a directory private to one server, shared by its worker
                                processes: a reload in one worker is signalled there to
                                the others (``errcheck serve`` creates one and removes it
@@ -99,6 +103,7 @@ class Settings(BaseSettings):
     header_timeout: float = Field(10.0, ge=0)
     body_timeout: float = Field(30.0, ge=0)
     limit_concurrency: int = Field(1000, ge=0)
+    worker_healthcheck: int = Field(60, ge=1)
 
     api_key: SecretStr | None = None
     admin_token: SecretStr | None = None

@@ -64,7 +64,28 @@ def test_serve_is_registered_and_passes_settings_to_uvicorn(monkeypatch):
         "factory": True, "host": "127.0.0.1", "port": 8111, "workers": 2, "log_level": "info",
         "proxy_headers": False, "server_header": False,
         "http": "service.protocol:HeaderTimeoutProtocol", "limit_concurrency": 1000,
+        "timeout_worker_healthcheck": 60,
     })]
+
+
+def test_worker_healthcheck_timeout_comes_from_the_environment(monkeypatch):
+    """uvicorn kills a worker that does not answer its health check in time; a worker that
+    compiles or loads a rule set may hold the interpreter for longer than uvicorn's 5 s."""
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    monkeypatch.setenv("ERRCHECK_WORKER_HEALTHCHECK", "90")
+    get_settings.cache_clear()
+    try:
+        assert main(["serve", "--workers", "2"], io.StringIO(), io.StringIO()) == 0
+        monkeypatch.setenv("ERRCHECK_WORKER_HEALTHCHECK", "0")
+        get_settings.cache_clear()
+        err = io.StringIO()
+        assert main(["serve"], io.StringIO(), err) == 2 and "ERRCHECK_" in err.getvalue()
+    finally:
+        get_settings.cache_clear()
+    assert calls[0]["timeout_worker_healthcheck"] == 90
 
 
 def test_serve_rejects_bad_environment(monkeypatch):
