@@ -100,6 +100,9 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
         except RuleError as exc:
             print(f"errcheck: allow-list error: {exc}", file=err)
             return EXIT_ERROR
+    infer_dates = args.as_of == "auto"
+    if infer_dates:
+        args.as_of = None  # the configuration's and the command line's day give way to the document's
     progress = _progress_for(err)
     try:
         project = _project(args)
@@ -166,8 +169,10 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
             failed(exc)
             continue
 
-        def check(text: str, plan=plan):
-            return plan.check(text, suppress=False)
+        as_of = _document_date(source, err) if infer_dates else None
+
+        def check(text: str, plan=plan, as_of=as_of):
+            return plan.check(text, suppress=False, as_of=as_of)
 
         result = _suppressed(plan, inputs.locate(source, check(source.checked)))
         if args.diff:
@@ -194,6 +199,23 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
     if args.fix:
         print(f"errcheck: {fixed} fixed in {fixed_files} files, {remaining} remaining", file=err)
     return status
+
+
+def _document_date(source, err):
+    """The day a document is judged as of with ``--as-of auto``: its own date (see
+    `errcheck.dates.infer_date`: the path, HTML meta tags, a 成文日期 line, the year of
+    its 发文字号), said on stderr with where it came from; None (today) without one."""
+    from .dates import infer_date
+
+    meta = None
+    if source.kind == "html":
+        from .htmltext import meta_tags
+
+        meta = meta_tags(source.text)
+    found = infer_date(source.checked, meta=meta, path=None if source.path == inputs.STDIN else source.path)
+    shown = found.date.isoformat() if found.date else "today (no date found)"
+    print(f"errcheck: {source.name}: judged as of {shown} ({found.source})", file=err)
+    return found.date
 
 
 def _suppressed(plan, result):
@@ -374,7 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=formats.FORMATS, default="text")
     inputs.add_arguments(check)
     fixes.add_arguments(check)
-    check.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge dated rules as of this day")
+    check.add_argument("--as-of", metavar="YYYY-MM-DD|auto",
+                       help="judge dated rules as of this day; auto: as of each document's own date (from its path, "
+                            "HTML meta tags, 成文日期 line or 发文字号 year), said on stderr")
     check.add_argument("--fail-on", choices=[s.label for s in Severity], default=None,
                        help="exit 1 when a finding at or above this severity exists (default: serious)")
     check.add_argument("--backend", choices=["daachorse", "pyahocorasick"], default="daachorse")
@@ -439,6 +463,7 @@ EXAMPLES = {
   errcheck check draft.txt --min-severity error --fail-on error
   errcheck check draft.txt --select TY,FP --ignore TY0002
   errcheck check old.txt --as-of 2017-06-30 --mode thorough
+  errcheck check archive/ --as-of auto     (each document as of its own date)
   errcheck check draft.txt --allow 浙里办 --report-unused-ignores
   errcheck check docs/ --include '*.md' --exclude 'drafts/' --encoding auto
   errcheck check docs/ --format sarif > errcheck.sarif

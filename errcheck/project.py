@@ -78,12 +78,14 @@ class FilePlan:
     categories: Sequence[str] | None = None
     values: dict = field(default_factory=dict)
 
-    def check(self, text: str, source: str | None = None, *, suppress: bool = True) -> Report:
+    def check(self, text: str, source: str | None = None, *, suppress: bool = True,
+              as_of: _dt.date | None = None) -> Report:
         """Check ``text``; ``source`` is the file as written, whose comments hold the
         suppressions and whose lines the findings carry (``text`` itself by default).
         Without ``suppress`` the caller applies `suppress` itself (after moving the
-        findings to the file's lines, as for an HTML file)."""
-        report = self.checker.check(text, as_of=self.as_of, min_severity=self.min_severity.label, mode=self.mode,
+        findings to the file's lines, as for an HTML file). ``as_of``: the day to judge
+        dated rules by instead of the plan's (a date inferred from the document)."""
+        report = self.checker.check(text, as_of=as_of or self.as_of, min_severity=self.min_severity.label, mode=self.mode,
                                     categories=self.categories, rule_selection=self.selection, allow=self.allow)
         return self.suppress(source if source is not None else text, report) if suppress else report
 

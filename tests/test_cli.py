@@ -273,3 +273,23 @@ def test_suppressions_in_html_use_the_lines_of_the_source(tmp_path):
     assert "<p>京津翼协同发展</p>" in fixed and "<p>再写一次京津冀</p>" in fixed
     code, out, _ = run("check", str(page), "--isolated", "--report-unused-ignores")
     assert code == 0 and "EC0001" not in out
+
+
+def test_as_of_auto_judges_each_document_as_of_its_own_date(tmp_path):
+    """An archive checked with --as-of auto: a 2016 notice may name the agency that the 2018
+    reform renamed (OD0001), a 2019 one may not; the date each was judged by is said."""
+    body = "各地工商部门要落实国家工商行政管理总局的部署。\n"
+    (tmp_path / "old.txt").write_text(body + "二〇一六年五月六日\n", encoding="utf-8")
+    (tmp_path / "new.txt").write_text(body + "2019年5月6日\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        '<html><head><meta name="PubDate" content="2016-03-01 09:00"></head><body><p>' + body
+        + "</p></body></html>", encoding="utf-8")
+    code, out, err = run("check", str(tmp_path), "--isolated", "--as-of", "auto", "--format", "json")
+    flagged = {Path(f["path"]).name: [x["code"] for x in f["findings"]] for f in json.loads(out)["files"]}
+    assert flagged == {"old.txt": [], "new.txt": ["OD0001"], "page.html": []}, flagged
+    assert f"{tmp_path / 'old.txt'}: judged as of 2016-05-06 (date-line)" in err
+    assert f"{tmp_path / 'page.html'}: judged as of 2016-03-01 (html-meta)" in err
+    assert code == 1
+    # without a date of its own a document is judged as of today
+    code, out, err = run("check", "-", "--isolated", "--as-of", "auto", stdin=body.encode())
+    assert code == 1 and "OD0001" in out and "judged as of today (no date found) (none)" in err
