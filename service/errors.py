@@ -58,6 +58,16 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def docx_rejected(name: str, exc) -> ApiError:
+    """The answer to an uploaded .docx that `errcheck.docx_safety` refused (``exc``, a
+    ``DocxRejected``): 413 when it inflates past a limit or holds too much text, else 400."""
+    if exc.too_large:
+        return ApiError(413, "document_too_large", f"{name}: {exc}",
+                        [{"field": "body.file", "message": str(exc), "type": "too_large"}])
+    return ApiError(400, "invalid_document", f"{name} is not a readable .docx file ({exc})",
+                    [{"field": "body.file", "message": str(exc), "type": "invalid_document"}])
+
+
 def error_body(code: str, message: str, details: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": list(details)}}
 

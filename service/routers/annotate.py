@@ -12,8 +12,10 @@ from fastapi import APIRouter, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from errcheck.model import Report
+
 from ..deps import CheckerDep, SettingsDep
-from ..errors import ApiError
+from ..errors import ApiError, docx_rejected
 from ..schemas import Category, SeverityLabel, error_responses
 
 router = APIRouter(prefix="/v1", tags=["check"])
@@ -68,14 +70,9 @@ async def annotate(
                                   min_severity=min_severity, mode=mode,
                                   limits=DocxLimits(max_chars=settings.max_text_chars)))
     except DocxRejected as exc:
-        if exc.too_large:
-            raise ApiError(413, "document_too_large", f"{name}: {exc}",
-                           [{"field": "body.file", "message": str(exc), "type": "too_large"}]) from None
-        raise ApiError(400, "invalid_document", f"{name} is not a readable .docx file ({exc})",
-                       [{"field": "body.file", "message": str(exc), "type": "invalid_document"}]) from None
+        raise docx_rejected(name, exc) from None
     findings = summary.findings
-    verdict = "fail" if any(f.severity.label == "serious" for f in findings) else (
-        "warn" if any(f.severity.label == "error" for f in findings) else "pass")
+    verdict = Report(tuple(findings)).verdict
     out_name = f"{PurePath(name).stem}.checked.docx"
     return Response(result, media_type=DOCX_TYPE, headers={
         "Content-Disposition": content_disposition(out_name),

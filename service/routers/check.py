@@ -12,7 +12,7 @@ from starlette.responses import Response
 from ..checking import (check_batch_documents, check_document, check_length, reject_surrogates, run_cpu,
                         should_inline)
 from ..deps import CheckerDep, SettingsDep
-from ..errors import ApiError
+from ..errors import ApiError, docx_rejected
 from ..responses import FastJSONResponse
 from ..schemas import BatchOut, BatchRequest, CheckRequest, ExtractOut, ReportOut, error_responses
 
@@ -95,11 +95,7 @@ def _docx_text(data: bytes, name: str, max_chars: int) -> str:
     try:
         return "\n".join(docx_lines(data, DocxLimits(max_chars=max_chars)))
     except DocxRejected as exc:
-        if exc.too_large:
-            raise ApiError(413, "document_too_large", f"{name}: {exc}",
-                           [{"field": "body.file", "message": str(exc), "type": "too_large"}]) from None
-        raise ApiError(400, "invalid_document", f"{name} is not a readable .docx file ({exc})",
-                       [{"field": "body.file", "message": str(exc), "type": "invalid_document"}]) from None
+        raise docx_rejected(name, exc) from None
 
 
 @router.post(
