@@ -64,6 +64,7 @@ typedef struct {
     PyObject_HEAD
     Table lat;
     Table masked;
+    double unk; /* log10 probability of a character outside the vocabulary */
 } LatticeObject;
 
 static inline uint64_t
@@ -334,6 +335,7 @@ Lattice_init(LatticeObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "a Lattice is built once");
         return -1;
     }
+    self->unk = unk;
     return lattice_fill(&self->lat, lattice, unk);
 }
 
@@ -359,8 +361,9 @@ Lattice_index_masked(LatticeObject *self, PyObject *args)
 
 /* Segment cps[0:n] (read from a str); the tokens as (start, end) in back[], their count. */
 static PyObject *
-native_segment(LatticeObject *self, PyObject *text, double unk, double *score)
+native_segment(LatticeObject *self, PyObject *text, double *score)
 {
+    double unk = self->unk;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     *score = 0.0;
     if (n == 0)
@@ -445,20 +448,20 @@ static PyObject *
 Lattice_viterbi(LatticeObject *self, PyObject *args)
 {
     PyObject *text;
-    double unk, score;
-    if (!PyArg_ParseTuple(args, "Ud", &text, &unk))
+    double score;
+    if (!PyArg_ParseTuple(args, "U", &text))
         return NULL;
-    return native_segment(self, text, unk, &score);
+    return native_segment(self, text, &score);
 }
 
 static PyObject *
 Lattice_viterbi_scored(LatticeObject *self, PyObject *args)
 {
     PyObject *text;
-    double unk, score;
-    if (!PyArg_ParseTuple(args, "Ud", &text, &unk))
+    double score;
+    if (!PyArg_ParseTuple(args, "U", &text))
         return NULL;
-    PyObject *tokens = native_segment(self, text, unk, &score);
+    PyObject *tokens = native_segment(self, text, &score);
     if (tokens == NULL)
         return NULL;
     return Py_BuildValue("(Nd)", tokens, score);
@@ -597,8 +600,8 @@ fail:
 }
 
 static PyMethodDef Lattice_methods[] = {
-    {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text, unk) -> list[str]"},
-    {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text, unk) -> (list[str], float)"},
+    {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text) -> list[str]"},
+    {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text) -> (list[str], float)"},
     {"completions", (PyCFunction)Lattice_completions, METH_VARARGS, "completions(clause, i, max_word, keys) -> dict"},
     {"index_masked", (PyCFunction)Lattice_index_masked, METH_VARARGS, "index_masked(masked) -> bool"},
     {NULL, NULL, 0, NULL},

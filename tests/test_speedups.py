@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from errcheck.services import lm as lm_module
 from errcheck.services.judge import ContextJudge
 from errcheck.services.lm import LanguageModel, viterbi_py, viterbi_scored_py
 
@@ -50,13 +51,16 @@ def loaded_judge(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def native(loaded_judge):
-    return loaded_judge._native
+    return loaded_judge.lm.native
 
 
 @needs_ext
 def test_the_judge_and_the_model_share_one_native_lattice(loaded_judge, model):
-    assert isinstance(loaded_judge._native, _speedups.Lattice)
-    assert loaded_judge._native is loaded_judge.lm.native
+    native = loaded_judge.lm.native
+    assert isinstance(native, _speedups.Lattice)
+    # the judge segments and completes with the model's compiled lattice
+    assert loaded_judge._segment == native.viterbi and loaded_judge._segment_scored == native.viterbi_scored
+    assert loaded_judge._completions == native.completions
     # the model segments with it too, as the Python code does
     text = "全县人民正在过上幸福生活，国家权力机关依法履职"
     assert model.segment(text) == viterbi_py(text, model.lattice, model.unknown_logprob)
@@ -70,17 +74,17 @@ def test_native_viterbi_matches_python_on_real_prose(loaded_judge, native):
     clauses = [m.group() for line in lines[:3000] for m in re.finditer(r"[\u4e00-\u9fff]+", line)]
     assert len(clauses) > 1000
     for clause in clauses:
-        assert native.viterbi_scored(clause, loaded_judge._unk) == viterbi_scored_py(
-            clause, loaded_judge._lattice, loaded_judge._unk)
+        assert native.viterbi_scored(clause) == viterbi_scored_py(
+            clause, loaded_judge.lm.lattice, loaded_judge._unk)
 
 
 @needs_ext
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
 def test_native_viterbi_matches_python_on_any_string(loaded_judge, native, text):
-    tokens, score = native.viterbi_scored(text, loaded_judge._unk)
-    assert (tokens, score) == viterbi_scored_py(text, loaded_judge._lattice, loaded_judge._unk)
-    assert native.viterbi(text, loaded_judge._unk) == tokens
+    tokens, score = native.viterbi_scored(text)
+    assert (tokens, score) == viterbi_scored_py(text, loaded_judge.lm.lattice, loaded_judge._unk)
+    assert native.viterbi(text) == tokens
 
 
 def _keys(judge, ch):
@@ -138,7 +142,7 @@ def test_native_lattice_rejects_bad_input(native):
     assert fresh.index_masked({"\x00家": frozenset({"国"})}) is True
     assert fresh.index_masked({}) is False  # loaded once
     assert fresh.completions("国家", 0, 4, frozenset({"国"})) == {"国": -3.0}
-    assert fresh.viterbi("国家", -7.0) == ["国家"]
+    assert fresh.viterbi("国家") == ["国家"] and fresh.viterbi_scored("国") == (["国"], -7.0)
 
 
 def test_word_table_answers_as_the_computation(tmp_path):
@@ -171,3 +175,16 @@ def test_completions_both_ways_round(loaded_judge, native):
     big_keys = judge._common
     want = judge._completions_py("目的", 0, judge.max_word, judge._masked, big_keys, judge._costs)
     assert len(want) > 10 and native.completions("目的", 0, judge.max_word, big_keys) == want
+
+
+def test_without_the_extension_the_judge_decides_the_same(loaded_judge, monkeypatch, tmp_path_factory):
+    """A build without a C compiler runs the Python twins: the same proposals, gains
+    included, as the compiled path on real prose."""
+    monkeypatch.setattr(lm_module, "_native_lattice_type", lambda: None)
+    plain = ContextJudge(LanguageModel(), cache_dir=tmp_path_factory.mktemp("plain-judge")).load()
+    assert plain.lm.native is None
+    lines = [line for f in sorted(CORPUS.glob("*.txt"))[:2] for line in f.read_text(encoding="utf-8").splitlines()]
+    text = "\n".join(lines[:400]) + "\n全县人民正在过上辛福生活，市攻府召开会议，他身休健康。"
+    got = plain.candidates(text, floor=0.0)
+    assert got == loaded_judge.candidates(text, floor=0.0)
+    assert any(p.suggestion == "幸" for p in got)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..normalize import replace_surrogates
-from .lm import LanguageModel, viterbi, viterbi_scored
+from .lm import LanguageModel
 
 __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeated", "select"]
 
@@ -198,9 +198,8 @@ class ContextJudge:
                 if getattr(self, "_model", None) is None:
                     lm = self.lm.load()
                     self._costs = lm.unigrams
-                    self._lattice = lm.lattice
                     self._unk = lm.unknown_logprob
-                    self._segment = lm.segment
+                    self._segment = lm.segmenter
                     self._model = lm.model
 
     def _build(self) -> None:
@@ -208,9 +207,9 @@ class ContextJudge:
 
         lm = self.lm.load()
         self._costs = lm.unigrams
-        self._lattice = lm.lattice
         self._unk = lm.unknown_logprob
-        self._segment = lm.segment
+        self._segment = lm.segmenter
+        self._segment_scored = lm.scored_segmenter
         self._model = lm.model  # last: `gain` loads nothing once it is set
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
@@ -222,11 +221,16 @@ class ContextJudge:
         self._word_domain: frozenset[str] = frozenset()
         self._pair_memo: dict[str, list[tuple[str, str]]] = {}
         self._masked, self._by_pinyin = self._load_index()
-        #: the lattice and the masked index in native tables (errcheck/_speedups.c): the
-        #: same segmentation and completions without creating strings; None without it
-        self._native = lm.native
-        if self._native is not None:
-            self._native.index_masked(self._masked)
+        # the masked index in the model's native tables too (errcheck/_speedups.c): the
+        # same completions without creating strings
+        native = lm.native
+        if native is not None:
+            native.index_masked(self._masked)
+            self._completions = native.completions
+        else:
+            masked, costs = self._masked, self._costs
+            self._completions = lambda clause, i, max_word, keys: self._completions_py(
+                clause, i, max_word, masked, keys, costs)
         self._load_confusion([f.read_bytes() for f in shape_files])
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
@@ -367,9 +371,8 @@ class ContextJudge:
         return found
 
     def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
-        costs, lattice, unk = self._costs, self._lattice, self._unk
-        native = self._native
-        tokens = native.viterbi(clause, unk) if native else viterbi(clause, lattice, unk)
+        costs, unk = self._costs, self._unk
+        tokens = self._segment(clause)
         ntok = len(tokens)
         if ntok < 2:
             return
@@ -378,7 +381,7 @@ class ContextJudge:
         for tok in tokens:
             offsets.append(pos)
             pos += len(tok)
-        masked = self._masked
+        completions = self._completions
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob = self.min_word_logprob
@@ -401,10 +404,7 @@ class ContextJudge:
                 if conf:
                     # candidates that complete a word, with the best such word's log10
                     # probability: only the likeliest few go to the language model
-                    if native:
-                        best_word = native.completions(clause, i, max_word, keys)
-                    else:
-                        best_word = self._completions_py(clause, i, max_word, masked, keys, costs)
+                    best_word = completions(clause, i, max_word, keys)
                     if best_word:
                         # likeliest word first; equal ones by character (deterministic
                         # whatever the order the completions were found in)
@@ -539,8 +539,7 @@ class ContextJudge:
     def _best_candidate(self, tokens, offsets, k, kend, options, shields, token_lps=None):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
         by language-model gain over the window: (replacement, gain, kind) or None."""
-        costs, lattice, unk = self._costs, self._lattice, self._unk
-        native = self._native
+        costs, unk, segment_scored = self._costs, self._unk, self._segment_scored
         ntok = len(tokens)
         lo = max(0, k - _RESEGMENT)
         hi = min(ntok, kend + _RESEGMENT)
@@ -559,10 +558,7 @@ class ContextJudge:
         best = None
         for rep, kind in options:
             new_span = span[:at] + rep + span[at + width:]
-            if native:
-                new_tokens, new_uni = native.viterbi_scored(new_span, unk)
-            else:
-                new_tokens, new_uni = viterbi_scored(new_span, lattice, unk)
+            new_tokens, new_uni = segment_scored(new_span)
             if not real_word and new_uni <= old_uni:
                 continue  # the correction does not even make better words
             if shields:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import mmap
 import os
 import threading
+from functools import partial
 from pathlib import Path
 
 __all__ = ["LanguageModel", "LanguageModelError", "KENLM_MAGIC", "default_model_path", "resolve_model_path"]
@@ -115,6 +116,12 @@ class LanguageModel:
                     native = _native_lattice_type()
                     # the same lattice in a native table (errcheck/_speedups.c), ~0.1 s
                     self._native = native(lattice, self._unk) if native else None
+                    if self._native is not None:
+                        self._segmenter = self._native.viterbi
+                        self._scored_segmenter = self._native.viterbi_scored
+                    else:
+                        self._segmenter = partial(viterbi_py, lattice=lattice, unk=self._unk)
+                        self._scored_segmenter = partial(viterbi_scored_py, lattice=lattice, unk=self._unk)
                     self._model = model
         return self
 
@@ -176,10 +183,21 @@ class LanguageModel:
     def segment(self, text: str) -> list[str]:
         """Most probable split of ``text`` into vocabulary words under the unigram model
         (characters outside the vocabulary become one-character tokens)."""
+        return self.segmenter(text)
+
+    @property
+    def segmenter(self):
+        """``segment`` as a plain callable ``f(text) -> list[str]`` to bind in a hot loop:
+        the compiled lattice's when the package has its C kernels, else `viterbi_py`."""
         self.load()
-        if self._native is not None:
-            return self._native.viterbi(text, self._unk)
-        return viterbi(text, self._lattice, self._unk)  # type: ignore[arg-type]
+        return self._segmenter
+
+    @property
+    def scored_segmenter(self):
+        """``f(text) -> (tokens, score)``: the segmentation and the sum of its words'
+        unigram log10 probabilities (see `viterbi_scored_py`)."""
+        self.load()
+        return self._scored_segmenter
 
     @property
     def native(self):
@@ -252,8 +270,6 @@ def viterbi_scored_py(text: str, lattice: dict, unk: float) -> tuple[list[str], 
     out.reverse()
     return out, best[n]
 
-
-viterbi, viterbi_scored = viterbi_py, viterbi_scored_py
 
 
 def _native_lattice_type():
