@@ -110,6 +110,7 @@ class Project:
         self.cli_layer = options.layer()  # ValueError on a bad selector
         self._checkers: dict[tuple, Checker] = {}
         self._validated: set = set()
+        self._allow_lists: dict[int, tuple[Settings, AllowList | None]] = {}  # per configuration
 
     def settings(self, path: str | None) -> Settings:
         return self.resolver.for_path(path)
@@ -150,6 +151,18 @@ class Project:
             self._checkers[key] = Checker(list(key), backend=self.options.backend)
         return self._checkers[key]
 
+    def _allow_list(self, settings: Settings) -> AllowList | None:
+        """The configuration's allow-list with the command line's phrases, compiled once per
+        configuration file (not once per checked file)."""
+        cached = self._allow_lists.get(id(settings))
+        if cached is not None and cached[0] is settings:
+            return cached[1]
+        allow = settings.allow_list()
+        if self.options.allow:
+            allow = AllowList((allow.phrases if allow else ()) + tuple(self.options.allow))
+        self._allow_lists[id(settings)] = (settings, allow)
+        return allow
+
     def plan(self, path: str | None) -> FilePlan:
         """The plan for ``path`` (None or ``-``: standard input). Raises `ConfigError` or
         `errcheck.rules.RuleError` (from loading the rules) or ValueError."""
@@ -158,9 +171,7 @@ class Project:
         checker = self.checker(values["dictionaries"])
         selection = rule_selection(settings, self.cli_layer, None if path in (None, "-") else path)
         self._validate(settings, checker)
-        allow = settings.allow_list()
-        if self.options.allow:
-            allow = AllowList((allow.phrases if allow else ()) + tuple(self.options.allow))
+        allow = self._allow_list(settings)
         as_of = values["as-of"]
         return FilePlan(
             settings=settings,

@@ -339,3 +339,18 @@ def test_checker_refuses_bad_selectors_and_phrases():
         errcheck.Checker(select=["typos"])
     with pytest.raises(ValueError, match="shorter than 2 characters"):
         errcheck.Checker(allow=[""])
+
+
+def test_the_allow_list_is_compiled_once_per_configuration(tmp_path):
+    """Files under one configuration share its allow-list (with the command line's phrases),
+    compiled once, not once per checked file; another configuration gets its own."""
+    from errcheck.project import Options, Project
+
+    write(tmp_path / "errcheck.toml", 'allow = ["浙里办"]\n')
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    write(sub / "errcheck.toml", 'allow = ["渝悦"]\n')
+    project = Project(Options(allow=("李名族",)))
+    a, b, c = (project.plan(str(p)) for p in (tmp_path / "a.txt", tmp_path / "b.txt", sub / "c.txt"))
+    assert a.allow is b.allow and set(a.allow.phrases) == {"浙里办", "李名族"}
+    assert c.allow is not a.allow and set(c.allow.phrases) == {"渝悦", "李名族"}
