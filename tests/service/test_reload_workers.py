@@ -35,26 +35,26 @@ def small_dicts(tmp_path):
 
 @pytest.fixture
 def two_workers(small_dicts, tmp_path):
-    """``errcheck serve --workers 2`` on 127.0.0.1, as a real process group."""
+    """``errcheck serve --workers 2`` on 127.0.0.1, as a real process group, once *both*
+    workers have started: a worker still starting reads the dictionaries when it gets
+    there, so a test that edits them before would test that worker's start-up instead."""
     port = free_port()
     env = {**os.environ, "ERRCHECK_ADMIN_TOKEN": "s3cret", "ERRCHECK_BUILTIN_DICTIONARIES": "false",
            "ERRCHECK_DICTIONARIES": str(small_dicts), "ERRCHECK_CACHE_DIR": str(tmp_path / "cache"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    log_path = tmp_path / "server.log"
+    log = log_path.open("w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "errcheck", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "2", "--log-level", "warning"], env=env, cwd=tmp_path,
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--workers", "2", "--log-level", "info"], env=env, cwd=tmp_path,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the server did not start"
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
+        while log_path.read_text(encoding="utf-8").count("Application startup complete") < 2:
+            assert proc.poll() is None, log_path.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, "the workers did not start:\n" + log_path.read_text(encoding="utf-8")
             time.sleep(0.1)
+        assert httpx.get(f"{url}/readyz", timeout=10).status_code == 200
         yield url, small_dicts
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -63,7 +63,7 @@ def two_workers(small_dicts, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        proc.stderr.close()
+        log.close()
 
 
 def versions(url: str, n: int) -> list[str]:
