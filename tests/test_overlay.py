@@ -4,7 +4,6 @@ dictionaries finds."""
 
 import shutil
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -142,7 +141,14 @@ def test_user_rules_add_override_and_shadow(overlay, checker):
     assert overlay.check("著名族群研究").findings == ()
 
 
-def test_a_small_house_dictionary_compiles_in_well_under_a_second(tmp_path, checker):
+def test_a_small_house_dictionary_is_compiled_over_the_cached_shipped_rule_set(tmp_path, checker, monkeypatch):
+    """Only the house dictionary is compiled: the shipped rule set comes from the cache or
+    the wheel, never from a rebuild (its speed is measured by benchmarks/overlay.py)."""
+    from errcheck import checker as checker_module
+
+    full_builds = []
+    build = checker_module.build
+    monkeypatch.setattr(checker_module, "build", lambda *a, **kw: full_builds.append(1) or build(*a, **kw))
     (tmp_path / "house.yaml").write_text(textwrap.dedent("""\
         entries:
           - code: HS0001
@@ -154,12 +160,9 @@ def test_a_small_house_dictionary_compiles_in_well_under_a_second(tmp_path, chec
             source: house style
             examples: {bad: ["县[[市场监督局]]"]}
         """), encoding="utf-8")
-    began = time.process_time()  # CPU time: the machine may be busy with other work
     c = errcheck.Checker(tmp_path)
     c.load()
-    elapsed = time.process_time() - began
-    assert c.load_info["base"] in ("cache", "prebuilt") and c.load_info["overlay_seconds"] < 1.0
-    assert elapsed < 1.5  # loading the cached shipped automaton included (~0.4 s)
+    assert c.load_info["base"] in ("cache", "prebuilt") and full_builds == []
     assert [f.code for f in c.check("县市场监督局，京津翼").findings] == ["HS0001", "FP0001"]
 
 
