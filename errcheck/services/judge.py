@@ -29,8 +29,13 @@ Names and new terms are protected: spans the caller passes (``protected``), an
 allow-list (``dictionaries/context/allow.txt``), heuristics for personal names (a
 common surname left as a lone token and the lone characters after it; lone characters
 before a title) and transliterations (three or more transliteration characters in a
-row), and, in `ContextJudge.scan`, a suspect the document writes the same way more
-than once and more often than corrected (`repeated`).
+row; the characters next to a name separator "·", 葛兰素·威康), and, in
+`ContextJudge.scan`, a suspect the document writes the same way more than once and
+more often than corrected (`repeated`). Two kinds of lone characters are never
+suspects: the commonest function character (的: `_SUSPECT_MAX_LOGPROB`) and a
+character written again two places away (党章党规, 党规党纪, 大拆大建: the parallel
+pattern ABAC of Chinese four-character phrases, where the model knows the compound
+AB but not the coined AC).
 """
 
 from __future__ import annotations
@@ -57,9 +62,20 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _MASK = "\x00"
 _INDEX_FORMAT = 3
 _RESEGMENT = 1  # tokens re-segmented either side of a suspect
+_CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
 #: lone characters likelier than this (的 −1.9, 在, 是, 了 …) do not start a pair suspect
 _PAIR_MAX_LOGPROB = -4.0
-_CONTEXT = 2  # tokens of language-model context either side of those (a trigram model)
+#: a lone character likelier than this is never a suspect: 的 (−1.95), the only one, which a
+#: trigram model rewrites into strong bigrams (解决好的一个 → 第一个 on clean prose) while its
+#: real misuse (的/地/得) is a question of grammar, not a slip; 和 (−2.36) stays a suspect
+#: (出让和同 → 合同 in ECSpell)
+_SUSPECT_MAX_LOGPROB = -2.2
+#: separators of the parts of a transliterated foreign name (葛兰素·威康, 卡尔·马克思)
+_NAME_DOTS = "\u00b7\u30fb\u2027\u2022\u2219"
+#: Chinese characters either side of such a separator that are protected
+_NAME_DOT_REACH = 3
+_NAME_DOT = re.compile(f"[\u3400-\u4dbf\u4e00-\u9fff]{{1,{_NAME_DOT_REACH}}}(?=[{_NAME_DOTS}])"
+                       f"|(?<=[{_NAME_DOTS}])[\u3400-\u4dbf\u4e00-\u9fff]{{1,{_NAME_DOT_REACH}}}")
 
 
 #: common single-character Chinese surnames (about 250, those of 《百家姓》 still frequent
@@ -362,6 +378,8 @@ class ContextJudge:
         if self._allow_re is not None:
             for m in self._allow_re.finditer(text):
                 guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in _NAME_DOT.finditer(text):
+            guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         found: list[Proposal] = []
         # a clause is a maximal run of Chinese characters: the model's sentence start and
         # end stand at its ends (as in `gain`)
@@ -393,6 +411,9 @@ class ContextJudge:
             if len(tok) == 1:
                 if guarded[base + i]:
                     continue
+                if costs.get(tok, unk) > _SUSPECT_MAX_LOGPROB or (
+                        (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok):
+                    continue  # a function character, or the repeated A of an ABAC phrase
                 conf = confusion.get(tok)
                 if conf is None:
                     conf = self.confusion(tok)
