@@ -114,6 +114,8 @@ CONFIRMED = [  # (sentence, wrong character(s), suggestion)
     # the guards below leave a lone character that is not a function word or an ABAC repeat alone
     ("依法取得的出让和同约定的土地使用权", "和", "合"),
     ("在干部动议、孝察、任职前", "孝", "考"),  # a clause's first character has nothing two places before
+    # 负 completes the four-character 不负众望: ranked above 仅 (不仅) by the long-word credit
+    ("他不孚众望，在比赛中打进了关键一球。", "孚", "负"),
 ]
 
 UNTOUCHED = [
@@ -175,6 +177,13 @@ def test_gain_confirms_a_real_word_variant_and_reports_a_close_call(judge):
     # and the other way round: the written form is the likelier one
     assert judge.gain("国家权力机关", 2, 4, "权利") < -2.0
     assert judge.gain("国家权力机关", 2, 2, "") == 0.0
+
+
+def test_a_longer_completed_word_ranks_a_candidate_first(judge):
+    text = "他不孚众望，在比赛中打进了关键一球。"
+    plain = ContextJudge(long_word_credit=0.0, cache_dir=judge._cache_dir)
+    assert plain.scan(text) == []  # 负 is not among the two likeliest completions (不仅, 不服)
+    assert [p.suggestion for p in judge.scan(text)] == ["负"]
 
 
 def test_gain_rejects_a_span_outside_the_text(judge):
