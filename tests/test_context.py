@@ -140,6 +140,8 @@ UNTOUCHED = [
     "推动重点行业节能降碳改造。",  # allow-list: 节能降碳
     "参加抗疫的医务人员中有近一半是年轻人。",  # allow-list: 抗疫
     "对为官不为、懒政怠政的要公开曝光。",  # allow-list: 怠政
+    "新华社北京3月30日电记者郅振璞报道：集团公司今年实现扭亏。",  # a name after a byline's 记者
+    "秉持亲诚惠容的周边外交理念。",  # allow-list: 亲诚惠容
 ]
 
 
@@ -182,7 +184,8 @@ def test_gain_confirms_a_real_word_variant_and_reports_a_close_call(judge):
 def test_a_longer_completed_word_ranks_a_candidate_first(judge):
     text = "他不孚众望，在比赛中打进了关键一球。"
     plain = ContextJudge(long_word_credit=0.0, cache_dir=judge._cache_dir)
-    assert plain.scan(text) == []  # 负 is not among the two likeliest completions (不仅, 不服)
+    # without it 负 is not among the two likeliest completions (不仅, 不服): at best a wrong fix
+    assert "负" not in [p.suggestion for p in plain.scan(text)]
     assert [p.suggestion for p in judge.scan(text)] == ["负"]
 
 
