@@ -394,8 +394,9 @@ class ContextJudge:
         if self._allow_re is not None:
             for m in self._allow_re.finditer(text):
                 guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        for m in _NAME_DOT.finditer(text):
-            guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        if any(dot in text for dot in _NAME_DOTS):
+            for m in _NAME_DOT.finditer(text):
+                guarded[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         found: list[Proposal] = []
         # a clause is a maximal run of Chinese characters: the model's sentence start and
         # end stand at its ends (as in `gain`)
