@@ -467,11 +467,12 @@ Lattice_viterbi_scored(LatticeObject *self, PyObject *args)
     return Py_BuildValue("(Nd)", tokens, score);
 }
 
-/* A completion c of the masked key (its mask at `pos`): the word's probability, kept in
- * `best` under the character object `ch` when it beats the one there. */
+/* A completion c of the masked key (its mask at `pos`): the word's probability plus
+ * `per_char` for each character beyond two, kept in `best` under the character object `ch`
+ * when it beats the one there. */
 static int
 consider(LatticeObject *self, PyObject *best, uint32_t *key, Py_ssize_t len, Py_ssize_t pos, uint32_t c,
-         PyObject *ch)
+         PyObject *ch, double per_char)
 {
     key[pos] = c;
     uint64_t h = HASH_INIT;
@@ -489,8 +490,9 @@ consider(LatticeObject *self, PyObject *best, uint32_t *key, Py_ssize_t len, Py_
         pv = PyFloat_AsDouble(prev);
     else if (PyErr_Occurred())
         return -1;
-    if (w->lp > pv) {
-        PyObject *val = PyFloat_FromDouble(w->lp);
+    double lp = w->lp + per_char * (double)(len - 2);
+    if (lp > pv) {
+        PyObject *val = PyFloat_FromDouble(lp);
         if (val == NULL)
             return -1;
         int rc = PyDict_SetItem(best, ch, val);
@@ -500,16 +502,18 @@ consider(LatticeObject *self, PyObject *best, uint32_t *key, Py_ssize_t len, Py_
     return 0;
 }
 
-/* completions(clause, i, max_word, keys) -> dict: for each character of `keys` that completes
- * a vocabulary word of 2..max_word characters around clause[i] (by the masked index), the
- * best such word's log10 probability (the lattice's): ContextJudge._completions_py over
+/* completions(clause, i, max_word, keys[, per_char]) -> dict: for each character of `keys`
+ * that completes a vocabulary word of 2..max_word characters around clause[i] (by the
+ * masked index), the best such word's log10 probability (the lattice's) plus `per_char`
+ * (default 0) for each of its characters beyond two: ContextJudge._completions_py over
  * native tables. */
 static PyObject *
 Lattice_completions(LatticeObject *self, PyObject *args)
 {
     PyObject *clause, *keys;
     Py_ssize_t i, max_word;
-    if (!PyArg_ParseTuple(args, "UnnO", &clause, &i, &max_word, &keys))
+    double per_char = 0.0;
+    if (!PyArg_ParseTuple(args, "UnnO|d", &clause, &i, &max_word, &keys, &per_char))
         return NULL;
     if (!PyAnySet_Check(keys)) {
         PyErr_SetString(PyExc_TypeError, "keys must be a set or frozenset");
@@ -559,7 +563,7 @@ Lattice_completions(LatticeObject *self, PyObject *args)
                     int in = PySet_Contains(keys, objs[v]);
                     if (in < 0)
                         goto fail;
-                    if (in && consider(self, best, key, len, i - a, vals[v], objs[v]) < 0)
+                    if (in && consider(self, best, key, len, i - a, vals[v], objs[v], per_char) < 0)
                         goto fail;
                 }
             } else {
@@ -579,7 +583,7 @@ Lattice_completions(LatticeObject *self, PyObject *args)
                             else
                                 hi = mid;
                         }
-                        if (lo < m->vlen && vals[lo] == c && consider(self, best, key, len, i - a, c, objs[lo]) < 0) {
+                        if (lo < m->vlen && vals[lo] == c && consider(self, best, key, len, i - a, c, objs[lo], per_char) < 0) {
                             Py_DECREF(ch);
                             Py_DECREF(it);
                             goto fail;
@@ -602,7 +606,8 @@ fail:
 static PyMethodDef Lattice_methods[] = {
     {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text) -> list[str]"},
     {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text) -> (list[str], float)"},
-    {"completions", (PyCFunction)Lattice_completions, METH_VARARGS, "completions(clause, i, max_word, keys) -> dict"},
+    {"completions", (PyCFunction)Lattice_completions, METH_VARARGS,
+     "completions(clause, i, max_word, keys[, per_char]) -> dict"},
     {"index_masked", (PyCFunction)Lattice_index_masked, METH_VARARGS, "index_masked(masked) -> bool"},
     {NULL, NULL, 0, NULL},
 };

@@ -4,8 +4,8 @@ Between filtering and overlap resolution, over the candidates the filter kept:
 
 * candidates that a family marks as needing context (`Target.context`: a generated
   variant that is also legitimate text, 国家权利机关) are confirmed when the text reads
-  better with the correction by at least the context rule's ``confirm_margin`` (log10),
-  and dropped otherwise;
+  better with the correction by at least the context rule's ``confirm_margin`` (log10;
+  ``confirm_margins`` per kind of candidate), and dropped otherwise;
 * the judge (`errcheck.services.judge.ContextJudge`) looks for one-character typos no
   list names (辛福 → 幸福, 攻府 → 政府) outside the spans already claimed by candidates
   and correctly written protected terms, and reports them under the context rule
@@ -79,8 +79,8 @@ def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candi
     params = rule.params if rule is not None else None
     judge = judge_for(lm, params.margins if params else ())
     out = list(kept)
-    confirm = params.confirm_margin if params else 2.0
     for cand in pending:
+        confirm = params.confirm_margin_for(cand.target.kind) if params else 2.0
         if judge.gain(text, cand.start, cand.end, cand.target.suggestions[0]) >= confirm:
             out.append(cand)
     if mode == "thorough" and rule is not None and selection.accepts_rule(rule):

@@ -110,6 +110,12 @@ CONFIRMED = [  # (sentence, wrong character(s), suggestion)
     ("积极开展扶贪工作", "贪", "贫"),
     ("保持身休健康", "休", "体"),
     ("确保财政拔款及时到位", "拔", "拨"),
+    ("我局将加强培训，杜绝关似事情再次发生。", "关", "类"),  # 关/类 in shape-extra.tsv
+    # the guards below leave a lone character that is not a function word or an ABAC repeat alone
+    ("依法取得的出让和同约定的土地使用权", "和", "合"),
+    ("在干部动议、孝察、任职前", "孝", "考"),  # a clause's first character has nothing two places before
+    # 负 completes the four-character 不负众望: ranked above 仅 (不仅) by the long-word credit
+    ("他不孚众望，在比赛中打进了关键一球。", "孚", "负"),
 ]
 
 UNTOUCHED = [
@@ -124,6 +130,18 @@ UNTOUCHED = [
     "实现中华民族伟大复兴的中国梦。",
     "各级政府要坚持过紧日子，严格控制一般性支出。",
     "建立健全党的领导制度体系，完善党中央重大决策部署落实机制。",
+    # false alarms on clean prose that the guards prevent, one per class
+    "坚持用党章党规规范党员、干部言行。",  # ABAC phrase: 党 → 常 (党规 → 常规)
+    "扎紧党纪党规的笼子。",
+    "他说，葛兰素·威康公司是世界上著名的医药公司。",  # next to a name dot: 康 → 廉
+    "争取国际话语权是我们必须解决好的一个重大问题。",  # 的 is never a suspect: 的一个 → 第一个
+    "这是很大的一件事。",
+    "出质人可以请求质权人在债务履行期限届满后及时行使质权。",  # allow-list: 出质人 (民法典)
+    "推动重点行业节能降碳改造。",  # allow-list: 节能降碳
+    "参加抗疫的医务人员中有近一半是年轻人。",  # allow-list: 抗疫
+    "对为官不为、懒政怠政的要公开曝光。",  # allow-list: 怠政
+    "新华社北京3月30日电记者郅振璞报道：集团公司今年实现扭亏。",  # a name after a byline's 记者
+    "秉持亲诚惠容的周边外交理念。",  # allow-list: 亲诚惠容
 ]
 
 
@@ -161,6 +179,14 @@ def test_gain_confirms_a_real_word_variant_and_reports_a_close_call(judge):
     # and the other way round: the written form is the likelier one
     assert judge.gain("国家权力机关", 2, 4, "权利") < -2.0
     assert judge.gain("国家权力机关", 2, 2, "") == 0.0
+
+
+def test_a_longer_completed_word_ranks_a_candidate_first(judge):
+    text = "他不孚众望，在比赛中打进了关键一球。"
+    plain = ContextJudge(long_word_credit=0.0, cache_dir=judge._cache_dir)
+    # without it 负 is not among the two likeliest completions (不仅, 不服): at best a wrong fix
+    assert "负" not in [p.suggestion for p in plain.scan(text)]
+    assert [p.suggestion for p in judge.scan(text)] == ["负"]
 
 
 def test_gain_rejects_a_span_outside_the_text(judge):
@@ -206,8 +232,9 @@ def test_lone_surrogates_are_replaced_not_fatal(judge):
 
 
 def test_a_term_the_document_repeats_is_trusted(judge):
-    one = "质权人有权请求出质人提供相应的担保。"
-    assert [p.suggestion for p in judge.scan(one)] == ["资"]  # alone, 出质人 reads as a slip
-    doc = one + "出质人不提供的，质权人可以拍卖质押财产。出资人按期足额缴纳出资。"
-    assert judge.scan(doc) == []  # written so twice, more often than 出资人
+    # (出质人, the Civil Code's example, is on the allow-list now; a name the model lacks)
+    one = "但事实令欣嘉眼神暗淡。"
+    assert [p.suggestion for p in judge.scan(one)] == ["喜"]  # alone, 欣嘉 reads as a slip
+    doc = one + "欣嘉眼里含着泪，大家都很欣喜。"
+    assert judge.scan(doc) == []  # written so twice, more often than 欣喜
     assert ContextJudge(trust_repeats=False, cache_dir=judge._cache_dir).scan(doc) != []

@@ -41,9 +41,10 @@ def test_context_findings_follow_the_selection(checker):
     assert checker.check(text, mode="thorough", min_severity="serious").findings == ()
 
 
-def _house(tmp_path, margin: float):
+def _house(tmp_path, margin: float, by_kind: str = ""):
     """A protected term whose real-word variant (权利 for 权力) the guards drop, and the
-    context rule with the given confirmation margin (overriding the shipped one)."""
+    context rule with the given confirmation margin (overriding the shipped one) and
+    ``by_kind``, lines of YAML giving its ``confirm_margins``."""
     (tmp_path / "terms.yaml").write_text(textwrap.dedent("""\
         terms:
           - code: PT9901
@@ -60,7 +61,7 @@ def _house(tmp_path, margin: float):
           message: "「{{match}}」疑为「{{suggestion}}」之误（{{kind}}）"
           source: test
           confirm_margin: {margin}
-          examples:
+{by_kind}          examples:
             bad: ["过上[[辛|幸]]福生活。"]
         """), encoding="utf-8")
     return errcheck.Checker(dictionaries=[tmp_path], builtin=False, cache=False)
@@ -77,6 +78,36 @@ def test_a_variant_that_is_a_real_word_is_confirmed_by_context_or_dropped(tmp_pa
     # the same candidate below the margin is dropped
     (tmp_path / "strict").mkdir()
     assert _house(tmp_path / "strict", 9.0).check(text, mode="thorough").findings == ()
+
+
+def test_the_confirmation_margin_can_be_set_per_kind_of_candidate(tmp_path):
+    # 国家权利机关 → 国家权力机关 gains ~3.0 here: a homophone variant
+    text = "国家权利机关依法行使职权。"
+    lenient = _house(tmp_path, 9.0, "          confirm_margins:\n            homophone: 2.0\n")
+    assert [f.code for f in lenient.check(text, mode="thorough").findings] == ["PT9901"]
+    (tmp_path / "other").mkdir()
+    other = _house(tmp_path / "other", 9.0, "          confirm_margins:\n            missing: 2.0\n")
+    assert other.check(text, mode="thorough").findings == ()  # the default (9.0) applies
+
+
+@pytest.mark.parametrize("by_kind, message", [
+    ("          confirm_margins: 2.0\n", "confirm_margins must be a mapping"),
+    ("          confirm_margins:\n            homophone: -1\n", "non-negative"),
+    ("          confirm_margins:\n            homophone: high\n", "non-negative"),
+])
+def test_a_bad_confirmation_margin_is_a_clear_error(tmp_path, by_kind, message):
+    with pytest.raises(errcheck.RuleError, match=message) as info:
+        _house(tmp_path, 2.0, by_kind).load()
+    assert "context.yaml" in str(info.value)
+
+
+def test_the_shipped_rule_confirms_a_substitution_variant_below_the_default_margin(checker):
+    # +2.97: below confirm_margin (3.5), above the substitution kinds' 2.9
+    found = [(f.text, f.suggestions) for f in checker.check("国家权利机关依法行使职权。", mode="thorough").findings]
+    assert found == [("国家权利机关", ("国家权力机关",))]
+    # a term with a character left out that is legitimate text (+3.07) stays below 3.5
+    assert checker.check("要深入实施西部开发、东北振兴。", mode="thorough").findings == ()
+    assert checker.check("坚决整治生态领域突出问题。", mode="thorough").findings == ()  # +2.77
 
 
 def test_a_missing_model_is_a_clear_error_in_thorough_mode(tmp_path):

@@ -93,7 +93,8 @@ def _keys(judge, ch):
 
 @needs_ext
 def test_completions_match_python_on_real_prose(loaded_judge, native):
-    """The same characters with the same log10 probabilities, at every position."""
+    """The same characters with the same log10 probabilities, at every position (with the
+    judge's credit for longer words, as the scan asks, and without)."""
     import re
 
     judge = loaded_judge
@@ -103,8 +104,12 @@ def test_completions_match_python_on_real_prose(loaded_judge, native):
     for clause in clauses:
         for i in range(len(clause)):
             keys = _keys(judge, clause[i])
-            want = judge._completions_py(clause, i, judge.max_word, judge._masked, keys, judge._costs)
-            assert native.completions(clause, i, judge.max_word, keys) == want, (clause, i)
+            want = judge._completions_py(clause, i, judge.max_word, judge._masked, keys, judge._costs,
+                                         judge.long_word_credit)
+            assert native.completions(clause, i, judge.max_word, keys, judge.long_word_credit) == want, (clause, i)
+            if i % 3 == 0:
+                plain = judge._completions_py(clause, i, judge.max_word, judge._masked, keys, judge._costs)
+                assert native.completions(clause, i, judge.max_word, keys) == plain, (clause, i)
             found += bool(want)
     assert found > 1000
     # the rare-character case draws from every common character
@@ -119,9 +124,10 @@ def test_completions_match_python_on_real_prose(loaded_judge, native):
 def test_completions_match_python_on_any_clause(loaded_judge, native, clause, data):
     judge = loaded_judge
     i = data.draw(st.integers(0, len(clause) - 1))
+    per_char = data.draw(st.sampled_from([0.0, 1.0, 2.5]))
     keys = _keys(judge, clause[i])
-    assert native.completions(clause, i, judge.max_word, keys) == judge._completions_py(
-        clause, i, judge.max_word, judge._masked, keys, judge._costs)
+    assert native.completions(clause, i, judge.max_word, keys, per_char) == judge._completions_py(
+        clause, i, judge.max_word, judge._masked, keys, judge._costs, per_char)
 
 
 @needs_ext
