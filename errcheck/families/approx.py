@@ -46,6 +46,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -78,7 +79,8 @@ DEFAULT_MAX_EDITS = {4: 1, 8: 2}
 DEFAULT_MAX_ANCHOR_COST = 3000
 KEYS = COMMON_KEYS | DATE_KEYS | {"from_terms", "term_types", "skip_term_types", "phrases", "max_edits",
                                   "max_anchor_cost", "min_piece", "word_guard", "min_word_count", "substitute_from",
-                                  "always_anchor", "allow", "titles", "countries", "except"}
+                                  "always_anchor", "allow", "titles", "countries", "except", "masked",
+                                  "confirm_margin", "unknown_margin"}
 REQUIRED = ("code", "category", "severity")
 MESSAGE = "「{match}」疑为「{suggestion}」之误（{kind}）"
 
@@ -114,6 +116,16 @@ class ApproxParams:
     titles: tuple[tuple[str, str], ...] = ()
     countries: tuple[str, ...] = ()
     except_countries: tuple[str, ...] = ()
+    #: thorough mode only: the phrases (four characters) are not anchored in the automaton;
+    #: the context stage looks every four characters up with each position masked
+    #: (`Approx.context_candidates`) and the language model confirms the correction
+    masked: bool = False
+    #: the log10 gain of the corrected clause over the written one that confirms a
+    #: masked slip (`masked` entries) whose phrase is a word of the language model ...
+    confirm_margin: float = 0.0
+    #: ... and one whose phrase is not: the model then scores the phrase as the words it
+    #: is made of, and its gain understates the evidence (拉来帷幕 → 拉开帷幕: +4.3)
+    unknown_margin: float = 0.0
 
 
 def edits_for(length: int, max_edits) -> int:
@@ -385,6 +397,106 @@ def changed_positions(found: str, phrase: str) -> list[int]:
     return list(range(p, len(found) - s)) or [min(p, len(found) - 1)]
 
 
+# --------------------------------------------------------------------------- masked phrases
+
+#: the length of the phrases of a ``masked`` entry: four-character idioms and set phrases,
+#: whose two-character halves are common words (too costly as anchors of the automaton)
+MASKED_LENGTH = 4
+_MASK = "\x00"
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{4,}")
+#: opening → closing quotation marks: a slip that is the whole content of a pair is a
+#: coinage quoted on purpose (“同球共济”, “一发了之”)
+_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
+#: characters either side in which the same phrase written with another character at the
+#: same place makes the variants a deliberate series (一村之长、一乡之长)
+PARALLEL_WINDOW = 24
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedIndex:
+    """The phrases of the ``masked`` entries: each phrase with one position masked →
+    the ``(phrase, rule)`` pairs it completes, and the phrases' first and last two
+    characters (a four-character span with one character replaced keeps one of them)."""
+
+    keys: dict
+    heads: frozenset
+    tails: frozenset
+    phrases: frozenset
+
+
+def build_masked_index(rules) -> MaskedIndex:
+    keys: dict[str, list] = {}
+    phrases = set()
+    for rule in rules:
+        for phrase, _ in rule.params.phrases:
+            if phrase in phrases:
+                continue  # the first entry (by code) that lists a phrase reports it
+            phrases.add(phrase)
+            for j in range(MASKED_LENGTH):
+                keys.setdefault(phrase[:j] + _MASK + phrase[j + 1 :], []).append((phrase, rule))
+    return MaskedIndex({k: tuple(v) for k, v in keys.items()}, frozenset(p[:2] for p in phrases),
+                       frozenset(p[2:] for p in phrases), frozenset(phrases))
+
+
+def masked_hits(text: str, index: MaskedIndex) -> list[tuple[int, str, int, Rule]]:
+    """``(start, phrase, position, rule)`` for every four characters of ``text`` that are
+    a phrase of ``index`` with the character at ``position`` replaced. One pass: the
+    first two characters kept (a known head) or the last two (a known tail), then the
+    masked lookups."""
+    keys, heads, tails = index.keys, index.heads, index.tails
+    get = keys.get
+    out = []
+    for m in _HAN_RUN.finditer(text):
+        run = m.group()
+        base = m.start()
+        for i in range(len(run) - 3):
+            h = run[i : i + 2]
+            t = run[i + 2 : i + 4]
+            found = None
+            if h in heads:
+                found = [(get(h + t[0] + _MASK), 3), (get(h + _MASK + t[1]), 2)]
+            if t in tails:
+                found = (found or []) + [(get(_MASK + run[i + 1] + t), 0), (get(run[i] + _MASK + t), 1)]
+            if not found:
+                continue
+            for hits, j in found:
+                if hits:
+                    written = run[i : i + 4]
+                    for phrase, rule in hits:
+                        if phrase != written:
+                            out.append((base + i, phrase, j, rule))
+    return out
+
+
+def masked_guard(text: str, a: int, phrase: str, j: int, index: MaskedIndex, min_count: int) -> str | None:
+    """Why ``text[a:a + 4]``, ``phrase`` with the character at ``j`` replaced, reads as
+    legitimate text, or None."""
+    written = text[a : a + MASKED_LENGTH]
+    if written in index.phrases:
+        return "is-a-phrase"
+    freq = jieba_frequencies()
+    if written in freq:
+        return "real-word"  # 稳中有进 next to 稳中求进: listed words are words
+    p = a + j
+    c = text[p]
+    for x, y in ((p - 1, p + 1), (p, p + 2)):
+        if x >= 0 and y <= len(text) and freq.get(text[x:y], 0) >= min_count:
+            # the new character makes a common word with a neighbour: the text reads as
+            # other words (党际关系: 党际; 稳中有变: 有变)
+            return "changed-chars-form-a-common-word"
+    close = _QUOTES.get(text[a - 1]) if a > 0 else None
+    if close is not None and text.startswith(close, a + MASKED_LENGTH):
+        return "quoted"
+    if text.count(written) > 1:
+        return "repeated"  # a term of the document (抗台救灾), not a slip, which is rarely repeated
+    lo, hi = max(0, a - PARALLEL_WINDOW), min(len(text), a + MASKED_LENGTH + PARALLEL_WINDOW)
+    head, tail = phrase[:j], phrase[j + 1 :]
+    for q in range(max(lo, 0), hi - MASKED_LENGTH + 1):
+        if q != a and text.startswith(head, q) and text.startswith(tail, q + j + 1) and text[q + j] != c:
+            return "parallel"  # 一村之长、一乡之长: a series of variants on purpose
+    return None
+
+
 # --------------------------------------------------------------------------- the family
 
 
@@ -419,6 +531,14 @@ class Approx(Family):
             "titles": {"type": "object", "additionalProperties": {"type": "string"}},
             "countries": {"type": "string"},
             "except": {"type": "array", "items": {"type": "string"}},
+            "masked": {"type": "boolean",
+                       "description": "thorough mode only: any one character of a four-character phrase replaced, "
+                                      "confirmed by the language model"},
+            "confirm_margin": {"type": "number", "minimum": 0,
+                               "description": "log10 gain that confirms a masked slip (phrase known to the model)"},
+            "unknown_margin": {"type": "number", "minimum": 0,
+                               "description": "log10 gain that confirms a masked slip of a phrase the model does "
+                                              "not know as a word"},
         },
         REQUIRED,
     )
@@ -466,6 +586,15 @@ class Approx(Family):
                                   table_lines(path.parent / entry["countries"], "country table"))
             if not (from_terms or phrases or titles):
                 raise ValueError("needs from_terms, phrases or titles")
+            masked = entry.get("masked", False)
+            if not isinstance(masked, bool):
+                raise ValueError("masked must be true or false")
+            if masked and (from_terms or titles or any(len(ph) != MASKED_LENGTH for ph, _ in phrases)):
+                raise ValueError(f"a masked entry has only phrases of {MASKED_LENGTH} characters")
+            for key in ("confirm_margin", "unknown_margin"):
+                value = entry.get(key, 0.0)
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"{key} must be a non-negative number")
             max_edits = entry.get("max_edits") or DEFAULT_MAX_EDITS
             max_edits = {k: v for k, v in max_edits.items() if k != "__line__"}
             if not all(isinstance(k, int) and isinstance(v, int) and 0 <= v <= 3 for k, v in max_edits.items()):
@@ -485,6 +614,9 @@ class Approx(Family):
                 titles=tuple(sorted(titles.items())),
                 countries=countries,
                 except_countries=string_list(entry.get("except") or [], "except"),
+                masked=masked,
+                confirm_margin=float(entry.get("confirm_margin", 0.0)),
+                unknown_margin=float(entry.get("unknown_margin", entry.get("confirm_margin", 0.0))),
             )
             allow = string_list(entry.get("allow") or [], "allow")
         except ValueError as exc:
@@ -541,6 +673,8 @@ class Approx(Family):
         own: list[str] = []
         for entry, terms, with_phrases in jobs:
             p = entry.params
+            if p.masked:
+                continue  # not anchored: the context stage looks them up (`context_candidates`)
             sources = []
             if p.from_terms:
                 sources += [(t.params.term, replace(t, family=self.name, allow=entry.allow)) for t in terms
@@ -614,6 +748,34 @@ class Approx(Family):
         return Block(patterns=patterns, payload=payload, stats=stats)
 
     # ----------------------------------------------------------------- per candidate
+
+    # ----------------------------------------------------------------- masked (thorough)
+
+    def example_mode_for(self, rule: Rule) -> str:
+        return "thorough" if rule.params.masked else self.example_mode
+
+    def context_candidates(self, text: str, compiled, selection, protected=()) -> list[tuple]:
+        """The slips of the ``masked`` entries' phrases in ``text`` (one character
+        replaced by any other), each with the gains its rule's language-model check must
+        reach (``(phrase known to the model, not known)``): the context stage confirms
+        them in thorough mode. Spans overlapping a
+        ``protected`` ``(start, end)`` span (a finding already made, a correctly written
+        protected term) and slips a guard explains (`masked_guard`) are left out."""
+        index = _masked_index(compiled)
+        if index is None:
+            return []
+        out = []
+        for a, phrase, j, rule in masked_hits(text, index):
+            b = a + MASKED_LENGTH
+            if not selection.accepts_rule(rule) or any(s < b and a < e for s, e in protected):
+                continue
+            reason = masked_guard(text, a, phrase, j, index, rule.params.min_word_count)
+            if reason:
+                self.dropped["masked " + reason] += 1
+                continue
+            out.append((Candidate(a, b, Target(rule, (phrase,), "approx-substitution", False, True)),
+                        (rule.params.confirm_margin, rule.params.unknown_margin)))
+        return out
 
     def decode(self, payload, k: int, start: int, end: int, rules, selection) -> list[Candidate]:
         """One anchor candidate per hit, whatever the number of phrases sharing the
@@ -838,6 +1000,23 @@ def _info(compiled, phrase: str):
             _INFO_CACHE.clear()
         _INFO_CACHE[id(compiled)] = hit
     return hit[1].get(phrase)
+
+
+#: id(compiled rule set) -> (that rule set, its `MaskedIndex` or None)
+_MASKED_CACHE: dict = {}
+
+
+def _masked_index(compiled) -> MaskedIndex | None:
+    """The `MaskedIndex` of the ``masked`` entries in force in ``compiled`` (built on first
+    use, ~20 ms, and kept for the last few rule sets), or None."""
+    hit = _MASKED_CACHE.get(id(compiled))
+    if hit is None or hit[0] is not compiled:
+        rules = sorted((r for r in compiled.rules if r.family == "approx" and r.params.masked), key=_code)
+        hit = (compiled, build_masked_index(rules) if rules else None)
+        if len(_MASKED_CACHE) >= 8:
+            _MASKED_CACHE.clear()
+        _MASKED_CACHE[id(compiled)] = hit
+    return hit[1]
 
 
 def _code(rule: Rule) -> str:
