@@ -494,6 +494,12 @@ def masked_guard(text: str, a: int, phrase: str, j: int, index: MaskedIndex, min
     for q in range(max(lo, 0), hi - MASKED_LENGTH + 1):
         if q != a and text.startswith(head, q) and text.startswith(tail, q + j + 1) and text[q + j] != c:
             return "parallel"  # 一村之长、一乡之长: a series of variants on purpose
+    for k in range(MASKED_LENGTH):
+        if abs(k - j) >= 2 and freq.get(c + phrase[k] if k > j else phrase[k] + c, 0) >= min_count:
+            # the new character makes a common word with another character of the phrase:
+            # a play on the idiom (翻陈出新: 翻新 in 推陈出新), measured to drop 6% of
+            # random slips that the model confirms
+            return "blend"
     return None
 
 
