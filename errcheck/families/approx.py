@@ -80,7 +80,7 @@ DEFAULT_MAX_ANCHOR_COST = 3000
 KEYS = COMMON_KEYS | DATE_KEYS | {"from_terms", "term_types", "skip_term_types", "phrases", "max_edits",
                                   "max_anchor_cost", "min_piece", "word_guard", "min_word_count", "substitute_from",
                                   "always_anchor", "allow", "titles", "countries", "except", "masked",
-                                  "confirm_margin", "unknown_margin"}
+                                  "confirm_margin", "unknown_margin", "frozen"}
 REQUIRED = ("code", "category", "severity")
 MESSAGE = "「{match}」疑为「{suggestion}」之误（{kind}）"
 
@@ -116,6 +116,12 @@ class ApproxParams:
     titles: tuple[tuple[str, str], ...] = ()
     countries: tuple[str, ...] = ()
     except_countries: tuple[str, ...] = ()
+    #: the phrases are frozen (idioms): a character replaced so that it reads as a word is
+    #: still a slip (防范于未然: 防范 is a word, and the model cannot tell, +0.0), so the
+    #: guards ``real-word-of-phrase`` (meant for formulations with legitimate older
+    #: wordings, 全面建设小康社会) and, for a substitution, ``changed-chars-form-a-common-word``
+    #: do not apply
+    frozen: bool = False
     #: thorough mode only: the phrases (four characters) are not anchored in the automaton;
     #: the context stage looks every four characters up with each position masked
     #: (`Approx.context_candidates`) and the language model confirms the correction
@@ -294,12 +300,15 @@ def piece_spans(n: int, m: int) -> list[tuple[tuple[int, int], ...]]:
 def choose_pieces(phrase: str, k: int, cost, max_cost: int | None = None) -> list[tuple[int, str]]:
     """``(offset, piece)`` anchors of ``phrase`` for ``k`` edits: ``k + 1`` disjoint
     pieces (`piece_spans`), cut where the most frequent piece is least frequent (then
-    the total)."""
+    the total). With ``max_cost``, a cut that keeps more pieces usable as anchors (cost
+    at most ``max_cost``) comes first: a five-character phrase cut 2+gap+2 has no usable
+    piece (two characters are never anchors), cut 2+3 it has one."""
     best = None
     for spans in piece_spans(len(phrase), k + 1):
         costs = [cost[phrase[a:b]] for a, b in spans]
         contiguous = all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
-        key = (max(costs), contiguous, sum(costs))
+        usable = sum(c <= max_cost for c in costs) if max_cost is not None else 0
+        key = (-usable, max(costs), contiguous, sum(costs))
         if best is None or key < best[0]:
             best = (key, spans)
     if best is None:
@@ -537,6 +546,8 @@ class Approx(Family):
             "titles": {"type": "object", "additionalProperties": {"type": "string"}},
             "countries": {"type": "string"},
             "except": {"type": "array", "items": {"type": "string"}},
+            "frozen": {"type": "boolean",
+                       "description": "idioms: a word of the phrase replaced by another word is still a slip"},
             "masked": {"type": "boolean",
                        "description": "thorough mode only: any one character of a four-character phrase replaced, "
                                       "confirmed by the language model"},
@@ -593,8 +604,9 @@ class Approx(Family):
             if not (from_terms or phrases or titles):
                 raise ValueError("needs from_terms, phrases or titles")
             masked = entry.get("masked", False)
-            if not isinstance(masked, bool):
-                raise ValueError("masked must be true or false")
+            frozen = entry.get("frozen", False)
+            if not isinstance(masked, bool) or not isinstance(frozen, bool):
+                raise ValueError("masked and frozen must be true or false")
             if masked and (from_terms or titles or any(len(ph) != MASKED_LENGTH for ph, _ in phrases)):
                 raise ValueError(f"a masked entry has only phrases of {MASKED_LENGTH} characters")
             for key in ("confirm_margin", "unknown_margin"):
@@ -621,6 +633,7 @@ class Approx(Family):
                 countries=countries,
                 except_countries=string_list(entry.get("except") or [], "except"),
                 masked=masked,
+                frozen=frozen,
                 confirm_margin=float(entry.get("confirm_margin", 0.0)),
                 unknown_margin=float(entry.get("unknown_margin", entry.get("confirm_margin", 0.0))),
             )
@@ -677,29 +690,31 @@ class Approx(Family):
         wanted: dict[str, tuple] = {}
         stats = {"phrases": 0, "no-edits (too short)": 0, "duplicate": 0}
         own: list[str] = []
+        listed, swept = [], []
         for entry, terms, with_phrases in jobs:
             p = entry.params
             if p.masked:
                 continue  # not anchored: the context stage looks them up (`context_candidates`)
-            sources = []
             if p.from_terms:
-                sources += [(t.params.term, replace(t, family=self.name, allow=entry.allow)) for t in terms
-                            if (not p.term_types or t.params.term_type in p.term_types)
-                            and t.params.term_type not in p.skip_term_types]
+                swept += [(entry, t.params.term, replace(t, family=self.name, allow=entry.allow)) for t in terms
+                          if (not p.term_types or t.params.term_type in p.term_types)
+                          and t.params.term_type not in p.skip_term_types]
             if p.phrases and with_phrases:
-                sources += [(phrase, entry) for phrase, _ in p.phrases]
+                listed += [(entry, phrase, entry) for phrase, _ in p.phrases]
                 own += [phrase for phrase, _ in p.phrases]
-            for phrase, rule in sources:
-                k = edits_for(len(phrase), p.max_edits)
-                if k == 0:
-                    stats["no-edits (too short)"] += 1
-                    continue
-                if phrase in wanted:
-                    stats["duplicate"] += 1
-                    continue
-                max_cost = NEVER if phrase in p.always_anchor else p.max_anchor_cost
-                wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count,
-                                  (max_cost, p.min_piece))
+        # a phrase an entry lists itself is matched with that entry's settings, before the
+        # protected terms an entry sweeps in (防患于未然 is a term and a listed idiom)
+        for entry, phrase, rule in listed + swept:
+            p = entry.params
+            k = edits_for(len(phrase), p.max_edits)
+            if k == 0:
+                stats["no-edits (too short)"] += 1
+                continue
+            if phrase in wanted:
+                stats["duplicate"] += 1
+                continue
+            max_cost = NEVER if phrase in p.always_anchor else p.max_anchor_cost
+            wanted[phrase] = (rule, k, (p.word_guard, p.substitute_from), p.min_word_count, (max_cost, p.min_piece))
         return wanted, own, stats
 
     def compile_block(self, rules, table: PatternTable, context: BuildContext) -> Block | None:
@@ -901,7 +916,9 @@ class Approx(Family):
         freq = jieba_frequencies()
         if any(len(x) > 1 and freq.get(x, 0) >= min_count for x in (new, old)):
             return "word-replaced"  # 党对(人民)军队的绝对领导, 中国特色社会主义法律体系
-        if len(new) == len(old) and _becomes_other_word(phrase, p, len(phrase) - s, new, REAL_WORD_MIN_COUNT):
+        frozen = getattr(_info(compiled, phrase)[0].params, "frozen", False)
+        if len(new) == len(old) and not frozen and _becomes_other_word(phrase, p, len(phrase) - s, new,
+                                                                       REAL_WORD_MIN_COUNT):
             return "real-word-of-phrase"  # 建成 → 建设, 警钟 → 警笛, 治军 → 治污
         if jieba_frequencies().get(span, 0) >= REAL_WORD_MIN:
             return "real-word"
@@ -913,8 +930,8 @@ class Approx(Family):
             return "claimed-by-an-exact-rule"
         if crosses_word_boundary(text, a, b, compiled.rare_words):
             return "word-straddles-edge"
-        if ((guard and len(phrase) <= guard) or (new and not old)) and _forms_common_word(text, a, b, phrase,
-                                                                                         min_count):
+        if (((guard and len(phrase) <= guard and not frozen) or (new and not old))
+                and _forms_common_word(text, a, b, phrase, min_count)):
             # in short phrases, and wherever a character was inserted (现代文化产业体系:
             # 文 makes 文化), a slip that forms a common word of its own is prose
             return "changed-chars-form-a-common-word"
