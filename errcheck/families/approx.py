@@ -36,6 +36,13 @@ own code. Every finding's kind starts with ``approx-`` (``approx-substitution`` 
 ``approx-missing`` 漏字, ``approx-extra`` 多字, ``approx-order`` 语序颠倒,
 ``approx-edits`` 多处差错): a context judge can pick them out (`needs_context`).
 
+An entry with ``frozen: true`` (idioms) skips the guards that read a replaced character as
+a word (防范于未然: 防范). An entry with ``masked: true`` (four-character idioms and set
+phrases, `AP0150`) adds nothing to the automaton: in thorough mode the context stage asks
+`Approx.context_candidates` for every four characters that are one of its phrases with one
+position replaced (`masked_hits`, `masked_guard`) and confirms each with the language model
+(``confirm_margin``, ``unknown_margin``).
+
 An entry with ``titles`` protects title+name forms against a wrong country in the name
 slot (新加坡总书记 for 习近平总书记): every country of its table followed by the title,
 except the countries that have such a post, is an exact pattern.
