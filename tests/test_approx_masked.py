@@ -142,6 +142,7 @@ def test_hits_cover_every_position(index):
     ("抗台救灾，抗台救灾精神。", 0, "抗震救灾", 1, "repeated"),
     ("经济运行稳中有变。", 4, "稳中有升", 3, "changed-chars-form-a-common-word"),
     ("在新媒体的作用下翻陈出新。", 8, "推陈出新", 0, "blend"),
+    ("学而时习之，不亦说乎。", 6, "不亦乐乎", 2, "in-a-protected-phrase"),
 ])
 def test_guards_name_their_reason(index, text, start, phrase, j, reason):
     small = build_masked_index([_Rule(((phrase, ""),))]) if phrase not in index.phrases else index

@@ -438,9 +438,12 @@ class MaskedIndex:
     heads: frozenset
     tails: frozenset
     phrases: frozenset
+    #: every four characters of the rule set's protected phrases (terms, quotations):
+    #: written so, they are the protected wording (不亦说乎 of 《论语》, not 不亦乐乎)
+    protected: frozenset = frozenset()
 
 
-def build_masked_index(rules) -> MaskedIndex:
+def build_masked_index(rules, protected=()) -> MaskedIndex:
     keys: dict[str, list] = {}
     phrases = set()
     for rule in rules:
@@ -450,8 +453,9 @@ def build_masked_index(rules) -> MaskedIndex:
             phrases.add(phrase)
             for j in range(MASKED_LENGTH):
                 keys.setdefault(phrase[:j] + _MASK + phrase[j + 1 :], []).append((phrase, rule))
+    grams = frozenset(q[i : i + MASKED_LENGTH] for q in protected for i in range(len(q) - MASKED_LENGTH + 1))
     return MaskedIndex({k: tuple(v) for k, v in keys.items()}, frozenset(p[:2] for p in phrases),
-                       frozenset(p[2:] for p in phrases), frozenset(phrases))
+                       frozenset(p[2:] for p in phrases), frozenset(phrases), grams)
 
 
 def masked_hits(text: str, index: MaskedIndex) -> list[tuple[int, str, int, Rule]]:
@@ -490,6 +494,8 @@ def masked_guard(text: str, a: int, phrase: str, j: int, index: MaskedIndex, min
     written = text[a : a + MASKED_LENGTH]
     if written in index.phrases:
         return "is-a-phrase"
+    if written in index.protected:
+        return "in-a-protected-phrase"
     freq = jieba_frequencies()
     if written in freq:
         return "real-word"  # 稳中有进 next to 稳中求进: listed words are words
@@ -1042,7 +1048,9 @@ def _masked_index(compiled) -> MaskedIndex | None:
     hit = _MASKED_CACHE.get(id(compiled))
     if hit is None or hit[0] is not compiled:
         rules = sorted((r for r in compiled.rules if r.family == "approx" and r.params.masked), key=_code)
-        hit = (compiled, build_masked_index(rules) if rules else None)
+        payload = _payload(compiled)
+        protected = payload[2] if payload else ()
+        hit = (compiled, build_masked_index(rules, protected) if rules else None)
         if len(_MASKED_CACHE) >= 8:
             _MASKED_CACHE.clear()
         _MASKED_CACHE[id(compiled)] = hit
