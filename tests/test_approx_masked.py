@@ -30,9 +30,10 @@ from errcheck.filter import Selection
 POOL = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研"
 #: realistic frames: the phrase stands as a clause of its own, as idioms usually do
 CARRIERS = ("会上，大家{}，工作取得了新进展。", "据介绍，当地群众{}，共同建设美好家园。", "他说：“我们要{}，把各项工作做好。”")
-#: share of random one-character slips of listed phrases found in the carriers; measured
-#: 2026-12-05 (see test_random_slips_are_found_at_the_measured_rate)
-MIN_FOUND = 0.45
+#: share of random one-character slips of listed phrases found in the carriers: measured
+#: 86 of 120 (0.72) on 2026-12-05 with the sample of
+#: test_random_slips_are_found_at_the_measured_rate; the floor leaves room for a retuned margin
+MIN_FOUND = 0.65
 
 
 @pytest.fixture(scope="module")
