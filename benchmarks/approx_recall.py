@@ -15,6 +15,12 @@ with the share found by the ``approx`` family, and a sample of the misses with t
 that dropped them where there is one. ``--without-approx`` checks the same slips with the
 family removed (the baseline: generated variants and curated pairs alone).
 
+``--masked`` measures the thorough-mode entries instead (four-character idioms and set
+phrases, ``masked: true``): every occurrence of one of their phrases in the clean prose
+gets one character replaced by a random common character, the sentence is checked in
+thorough mode, and the share found with the phrase as suggestion is reported per replaced
+position, with the guards that dropped the rest.
+
 These are injected slips: they measure the matching in real context, not coverage of
 errors nobody protected (the labelled real-world cases do that, in quality.py).
 """
@@ -67,7 +73,11 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--without-approx", action="store_true",
                         help="check with the shipped dictionaries minus approx/ (the same slips: the baseline)")
+    parser.add_argument("--masked", action="store_true",
+                        help="the thorough-mode entries (four-character phrases, any one character replaced)")
     args = parser.parse_args(argv)
+    if args.masked:
+        return masked(args)
     reference = errcheck.Checker().load()  # the phrases and protected strings, with the family
     infos, _, protected, _ = approx._payload(reference)
     checker = errcheck.Checker()
@@ -130,6 +140,55 @@ def main(argv=None) -> int:
             print("  ", m)
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "misses": misses}, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def masked(args) -> int:
+    """``--masked``: random one-character slips of the masked entries' phrases in the
+    clean prose, checked in thorough mode."""
+    checker = errcheck.Checker()
+    index = approx._masked_index(checker.load())
+    if index is None:
+        print("no masked entry in the rule set")
+        return 1
+    from errcheck.matcher import build_matcher
+
+    phrases = sorted(index.phrases)
+    automaton = build_matcher(phrases)
+    hosts = []
+    for path in sorted(quality.CLEAN_DIR.glob("*.txt")) + sorted(quality.CORPUS_DIR.glob("*.txt")):
+        as_of = quality.clean_as_of(path)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            hosts += [(line, s, phrases[i], as_of) for s, e, i in automaton.find_all(line)]
+    rnd = random.Random(args.seed)
+    tally: Counter = Counter()
+    reasons: Counter = Counter()
+    for _ in range(min(args.per_kind * 2, 10 * len(hosts))):
+        line, s, phrase, as_of = rnd.choice(hosts)
+        j = rnd.randrange(4)
+        variant = phrase[:j] + rnd.choice([c for c in POOL if c != phrase[j]]) + phrase[j + 1:]
+        if variant in index.phrases:
+            continue
+        text = line[:s] + variant + line[s + 4:]
+        before = Counter(approx.FAMILY.dropped)
+        findings = checker.check(text, as_of=as_of, mode="thorough").findings
+        hit = [f for f in findings if f.start < s + 4 and s < f.end and phrase in f.suggestions]
+        tally[f"position {j}", "slips"] += 1
+        tally[f"position {j}", "found"] += bool(hit)
+        tally["all", "slips"] += 1
+        tally["all", "found"] += bool(hit)
+        if not hit:
+            dropped = [k for k in Counter(approx.FAMILY.dropped) - before if k.startswith("masked ")]
+            reasons[", ".join(dropped) or "not confirmed by the model / other"] += 1
+    print(f"{len(hosts)} occurrences of {len(phrases)} phrases in the clean prose")
+    print("| replaced | slips | found | recall |\n|---|---|---|---|")
+    for key in ["all"] + [f"position {j}" for j in range(4)]:
+        n, f = tally[key, "slips"], tally[key, "found"]
+        print(f"| {key} | {n} | {f} | {f / max(n, 1):.3f} |")
+    print(f"\nmisses by guard: {dict(reasons.most_common())}")
+    if args.json:
+        args.json.write_text(json.dumps({"slips": tally["all", "slips"], "found": tally["all", "found"],
+                                         "misses": dict(reasons)}, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 
-from .families import ANY_VARIANT, Candidate, Target
+from .families import ANY_VARIANT, FAMILIES, Candidate, Target
 
 MODES = ("fast", "thorough")
 DEFAULT_MODE = "fast"
@@ -83,7 +83,20 @@ def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candi
         confirm = params.confirm_margin_for(cand.target.kind) if params else 2.0
         if judge.gain(text, cand.start, cand.end, cand.target.suggestions[0]) >= confirm:
             out.append(cand)
-    if mode == "thorough" and rule is not None and selection.accepts_rule(rule):
+    # candidates only this stage looks for (four-character phrases with any character
+    # replaced) away from the findings so far: confirmed by their own margins; a span the
+    # model knows as a word stands
+    found_spans = [(c.start, c.end) for c in out]
+    for family in FAMILIES:
+        for cand, (known, unknown) in family.context_candidates(text, compiled, selection, found_spans):
+            suggestion = cand.target.suggestions[0]
+            if judge.known(text[cand.start:cand.end]):
+                continue
+            margin = known if judge.known(suggestion) else unknown
+            if judge.gain(text, cand.start, cand.end, suggestion) >= margin:
+                out.append(cand)
+    if rule is not None and selection.accepts_rule(rule):
+        # correctly written protected terms, and the findings so far, are not looked at again
         protected = [(c.start, c.end) for c in out]
         scans = zip(compiled.layers, matches if compiled.base is not None else [matches])
         for layer, found in scans:

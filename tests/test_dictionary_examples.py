@@ -17,7 +17,7 @@ GOOD = [pytest.param(r, ex, id=f"{r.code}-good{i}") for r in RULES for i, ex in 
 
 @pytest.mark.parametrize("rule, example", BAD)
 def test_bad_example_is_flagged_at_marker(checker, rule, example):
-    report = checker.check(example.text, mode=family(rule.family).example_mode)
+    report = checker.check(example.text, mode=family(rule.family).example_mode_for(rule))
     got = [(f.code, f.start, f.end, f.suggestions) for f in report.findings]
     expected = (example.suggestion,) if example.suggestion else rule.right
     assert got == [(rule.code, *example.span, expected)], example.text
@@ -25,7 +25,7 @@ def test_bad_example_is_flagged_at_marker(checker, rule, example):
 
 @pytest.mark.parametrize("rule, example", GOOD)
 def test_good_example_is_quiet(checker, rule, example):
-    report = checker.check(example.text, mode=family(rule.family).example_mode)
+    report = checker.check(example.text, mode=family(rule.family).example_mode_for(rule))
     assert [(f.code, f.text) for f in report.findings] == [], example.text
 
 

@@ -290,6 +290,17 @@ class Family:
         (`accepts_rule`) says which rules are reported."""
         return []
 
+    def example_mode_for(self, rule: Rule) -> str:
+        """The checking mode ``rule``'s examples are run in (by default the family's)."""
+        return self.example_mode
+
+    def context_candidates(self, text: str, compiled, selection, protected=()) -> list[tuple]:
+        """Candidates only the context stage looks for (thorough mode), each with the
+        log10 gains of the corrected text over the written one that confirm it, ``(when
+        the suggestion is a word of the language model, when it is not)``; spans
+        overlapping a ``protected`` ``(start, end)`` span are left out. Default: none."""
+        return []
+
     def rules_of(self, rules: Sequence[Rule]) -> list[Rule]:
         return [r for r in rules if r.family == self.name]
 

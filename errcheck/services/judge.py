@@ -335,6 +335,11 @@ class ContextJudge:
             self._confusion_keys[ch] = frozenset(got)
         return got
 
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is a word of the model's vocabulary."""
+        self._load_model()
+        return word in self._costs
+
     # ------------------------------------------------------------------ fast mode
     def gain(self, text: str, start: int, end: int, replacement: str) -> float:
         """How much better (log10) the clause around ``text[start:end]`` scores with
