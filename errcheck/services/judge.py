@@ -63,7 +63,7 @@ __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeate
 #: (line by line 0.69 → 0.25 per 10k characters): odw.train recall 0.330 → 0.339, law.train
 #: 0.381 → 0.396, precision 0.997 / 0.979, clean prose 0.25 → 0.37 per 10k (5.5: 0.58)
 DEFAULT_MARGINS: dict[str, float] = {"homophone": 5.75, "near-homophone": 6.0, "shape": 5.0, "pair": 8.0,
-                                     "word": 6.0}
+                                     "word": 6.0, "missing": 5.5, "extra": 7.0, "doubled": 4.0}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _MASK = "\x00"
@@ -184,6 +184,7 @@ class ContextJudge:
         min_word_logprob: float = -7.0,
         trust_repeats: bool = True,
         long_word_credit: float = 1.0,
+        indels: bool = True,
     ):
         self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
         self.margins = dict(DEFAULT_MARGINS)
@@ -210,6 +211,8 @@ class ContextJudge:
         #: and now outranks 仅 of 不仅, −3.8). Chosen on ECSpell odw.train/law.train and the
         #: labelled sets (0.5, 1 and 2 alike on train, no new false alarm on clean prose)
         self.long_word_credit = long_word_credit
+        #: also propose a missing character (财拨款 → 财政拨款) and an extra one (的的 → 的)
+        self.indels = indels
         self.max_word = 4  # longest word a candidate may complete (2–4: the masked index)
         self._lock = threading.Lock()
         self._ready = False
@@ -261,8 +264,8 @@ class ContextJudge:
             self._completions = native.completions
         else:
             masked, costs = self._masked, self._costs
-            self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
-                clause, i, max_word, masked, keys, costs, per_char)
+            self._completions = lambda clause, i, max_word, keys, per_char=0.0, side=0: self._completions_py(
+                clause, i, max_word, masked, keys, costs, per_char, side)
         self._load_confusion([f.read_bytes() for f in shape_files])
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
@@ -425,7 +428,8 @@ class ContextJudge:
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob, long_word_credit = self.min_word_logprob, self.long_word_credit
-        shields = token_lps = None
+        indels = self.indels
+        memo: list = [None, None]  # the clause's name shields and token log10 probabilities, once needed
         for k in range(ntok):
             tok = tokens[k]
             i = offsets[k]
@@ -433,9 +437,15 @@ class ContextJudge:
             if len(tok) == 1:
                 if guarded[base + i]:
                     continue
+                if indels:
+                    self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs)
                 if costs.get(tok, unk) > _SUSPECT_MAX_LOGPROB or (
                         (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok):
-                    continue  # a function character, or the repeated A of an ABAC phrase
+                    # a function character, or the repeated A of an ABAC phrase: no
+                    # substitution (a doubled one may still be an extra character)
+                    if jobs:
+                        self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                    continue
                 conf = confusion.get(tok)
                 if conf is None:
                     conf = self.confusion(tok)
@@ -468,16 +478,27 @@ class ContextJudge:
                 options = self.word_alternatives(tok)
                 if options and not guarded[base + i] and not guarded[base + i + 1]:
                     jobs.append((k + 1, options, "word"))
-            for kend, options, form in jobs:
-                if shields is None:
-                    shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
-                if token_lps is None:
-                    token_lps = [costs.get(t, unk) for t in tokens]
-                best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
-                if best is None or best[1] < floor:
-                    continue
-                rep, gain, kind = best
-                old = "".join(tokens[k:kend])
+            if jobs:
+                self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+
+    def _run_jobs(self, clause, tokens, offsets, k, jobs, base, found, floor, memo) -> None:
+        """Score each job (replacements of ``tokens[k:kend]``) and keep the best
+        replacement of each that gains at least ``floor`` as a `Proposal`. ``memo``: the
+        clause's name shields and token log10 probabilities, computed on first need."""
+        shields, token_lps = memo
+        if shields is None:
+            shields = memo[0] = self._shields(clause, tokens, offsets) if self.protect_names else ()
+        if token_lps is None:
+            costs, unk = self._costs, self._unk
+            token_lps = memo[1] = [costs.get(t, unk) for t in tokens]
+        i = offsets[k]
+        for kend, options, form in jobs:
+            best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
+            if best is None or best[1] < floor:
+                continue
+            rep, gain, kind = best
+            old = "".join(tokens[k:kend])
+            if len(rep) == len(old):
                 # narrow to the characters that change (须要 → 需要: 须 → 需)
                 a, b = 0, len(old)
                 while a < b and old[a] == rep[a]:
@@ -485,21 +506,76 @@ class ContextJudge:
                 while b > a and old[b - 1] == rep[b - 1]:
                     b -= 1
                 found.append(Proposal(base + i + a, base + i + b, old[a:b], rep[a:b], kind, round(gain, 3), form))
+            elif rep:
+                # a missing character: the lone character next to the insertion point
+                # is replaced by itself and the character (财 → 财政)
+                found.append(Proposal(base + i, base + i + len(old), old, rep, kind, round(gain, 3), form))
+            else:
+                # an extra character: replaced with the neighbour it repeats, or the next
+                # one (的的 → 的, 中中华 → 中), so the span is never empty
+                j = i + 1 if i + 1 < len(clause) and (clause[i + 1] == old or i == 0 or clause[i - 1] != old) else i - 1
+                a, b = min(i, j), max(i, j) + 1
+                found.append(Proposal(base + a, base + b, clause[a:b], clause[j], kind, round(gain, 3), form))
+
+    def _indel_jobs(self, clause, tokens, offsets, k, guarded, base, jobs) -> None:
+        """A missing or an extra character at the lone character ``tokens[k]``: jobs
+        (see `_scan_clause`) of kind ``missing`` (the character with a common character
+        before or after it that completes a vocabulary word: 财 of 财拨款 → 财政, by the
+        masked index with the mask at the insertion point) and ``extra`` (the character
+        deleted, when it doubles a neighbour or repeats a character of a neighbouring
+        word: 的的, 习近平近)."""
+        costs, unk = self._costs, self._unk
+        tok = tokens[k]
+        i = offsets[k]
+        lp = costs.get(tok, unk)
+        ntok = len(tokens)
+        prev = tokens[k - 1] if k else ""
+        nxt = tokens[k + 1] if k + 1 < ntok else ""
+        if (tok in prev or tok in nxt) and not (
+                (i and guarded[base + i - 1]) or (i + 1 < len(clause) and guarded[base + i + 1])):
+            # the same character twice in a row (不不, 国国), or once more near a word
+            # that has it (习近平近)
+            doubled = prev[-1:] == tok or nxt[:1] == tok
+            if not doubled:
+                jobs.append((k + 1, [("", "extra")], "char"))
+            else:
+                # not a measure word said twice (一项项, 一个个), nor the end of an ABAC
+                # phrase followed by a word that starts with C (党章党规规范)
+                d = i - 1 if clause[i - 1:i] == tok else i  # where the pair starts
+                if not (d >= 1 and clause[d - 1] == "一" or d >= 3 and clause[d - 3] == clause[d - 1]):
+                    jobs.append((k + 1, [("", "doubled")], "char"))
+        if lp > _SUSPECT_MAX_LOGPROB or (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok:
+            return  # the suspects of substitutions only (not 的, not the A of ABAC)
+        if tok not in costs:
+            return  # a character the model does not know: a substitution, if anything
+        keys, max_word, credit = self._common, self.max_word, self.long_word_credit
+        floor, options = self.min_word_logprob, []
+        # a common character before or after it that completes a word with it (the mask at
+        # the insertion point; `side`: the word covers the lone character): the likeliest
+        # few words on each side
+        for p, side in ((i, 1), (i + 1, -1)):
+            got = self._completions(clause[:p] + _MASK + clause[p:], p, max_word, keys, credit, side)
+            if got:
+                ranked = sorted(got, key=lambda c: (-got[c], c))[: self.max_candidates]
+                options += [(c + tok if side > 0 else tok + c, "missing") for c in ranked if got[c] >= floor]
+        if options:
+            jobs.append((k + 1, options, "char"))
 
     @staticmethod
     def _completions_py(clause: str, i: int, max_word: int, masked, keys, costs, per_char: float = 0.0,
-                        mask: str = _MASK) -> dict:
+                        side: int = 0, mask: str = _MASK) -> dict:
         """For each character of ``keys`` that completes a vocabulary word of 2 to
         ``max_word`` characters around ``clause[i]`` (by the masked index), the best such
-        word's log10 probability plus ``per_char`` for each of its characters beyond two.
-        (``errcheck._speedups.Lattice.completions`` is the same loop compiled over native
-        tables.)"""
+        word's log10 probability plus ``per_char`` for each of its characters beyond two;
+        with ``side`` −1 (1), only words that also cover ``clause[i - 1]`` (``clause[i + 1]``:
+        the character a missing one was inserted next to). (``errcheck._speedups.Lattice.
+        completions`` is the same loop compiled over native tables.)"""
         n = len(clause)
         best_word: dict[str, float] = {}
         after = clause[i + 1:i + max_word]
-        for a in range(max(0, i - max_word + 1), i + 1):
+        for a in range(max(0, i - max_word + 1), i if side < 0 else i + 1):
             left = clause[a:i] + mask
-            for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
+            for r in range(max(1 if side > 0 else 0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
                 right = after[:r]
                 got = masked.get(left + right)
                 if got:
