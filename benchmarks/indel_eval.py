@@ -106,7 +106,7 @@ def main(argv=None) -> int:
                 text, span, kind = case
                 cases.append(((text, sentence, span, kind), judge.candidates(text, floor=floor)))
         print(f"## {name}: lines {lo + 1}-{hi}, {len(cases)} cases, {sum(len(t) for t, _ in clean):,} clean characters")
-        grid = [(5.5, 7.0, m) for m in (3.0, 3.5, 4.0, 4.5, 5.0)] + [(m, 7.0, 4.0) for m in (4.5, 5.0, 6.0)] if args.tune else []
+        grid = [(6.5, 7.0, m) for m in (4.0, 4.5, 5.0, 5.5)] + [(m, 7.0, 5.0) for m in (5.0, 5.5, 6.0)] if args.tune else []
         grid.append(tuple(judge.margins[k] for k in KINDS))
         print("| margins (missing, extra, doubled) | found | corrected | made by deletion | made by doubling "
               "| false per 10k (missing, extra, doubled) |")

@@ -204,6 +204,47 @@ def test_extra_look_alikes_are_read(judge):
     assert "出" in judge.confusion("岀")  # also a homophone (chu): that kind wins
 
 
+# missing and extra characters: the span covers the character(s) next to the gap or the
+# extra one, and the suggestion replaces them
+INDELS = [  # (sentence, span written, suggestion, kind)
+    ("中华人民共国宪法", "共", "共和", "missing"),
+    ("坚持以习近平近新时代中国特色社会主义思想为指导", "近新", "新", "extra"),
+]
+
+INDELS_UNTOUCHED = [
+    "在重点区域内重点城市全面供应国五标准车用汽柴油。",  # 汽柴油: 汽油 and 柴油 share 油
+    "继续治理荒漠化、石漠化和水土流失。",  # 石漠化 next to 荒漠化
+    "联合国禁毒署署长在记者招待会上表示。",  # a suffix before a word that starts with it
+    "应该有那么一段时间交交心。",  # a verb said twice
+    "使原本平淡如水的人生变成了一杯酽酽的香茗。",  # a reduplication
+    "加强统筹协调，一项项攻关。",  # a measure word said twice
+    "据俄政府新闻局9日通报，尤尔科夫等人被捕。",  # a transliteration
+]
+
+
+@pytest.mark.parametrize("text, wrong, right, kind", INDELS)
+def test_missing_and_extra_characters_are_found(judge, text, wrong, right, kind):
+    got = judge.scan(text)
+    assert [(text[p.start:p.end], p.suggestion, p.kind) for p in got] == [(wrong, right, kind)]
+    fixed = text[:got[0].start] + got[0].suggestion + text[got[0].end:]
+    assert len(fixed) == len(text) + (1 if kind == "missing" else -1)
+
+
+@pytest.mark.parametrize("text", INDELS_UNTOUCHED)
+def test_legitimate_short_forms_and_repeats_are_untouched(judge, text):
+    assert judge.scan(text) == []
+
+
+def test_a_missing_character_below_the_default_margin(judge):
+    # 财拨款 → 财政拨款 gains 5.6: below the default margin (6.5, which keeps 亚行 and
+    # 财产险 alone on clean prose), found with a lower one
+    text = "本年度财拨款支出增加。"
+    assert judge.scan(text) == []
+    lower = ContextJudge(margins={"missing": 5.5}, cache_dir=judge._cache_dir)
+    assert [(text[p.start:p.end], p.suggestion) for p in lower.scan(text)] == [("财", "财政")]
+    assert ContextJudge(indels=False, margins={"missing": 5.5}, cache_dir=judge._cache_dir).scan(text) == []
+
+
 # ------------------------------------------------------------------ properties
 
 _ALPHABET = st.sampled_from(list("过上辛幸福生活市攻政府召开会议国家权利力机关中华人民共和各曾培炎马拉多那的了，。、 \n a1")
@@ -218,7 +259,9 @@ def test_scan_never_raises_and_offsets_point_at_the_text(judge, text):
     for p in got:
         assert 0 <= p.start < p.end <= len(text)
         assert clean_text(text)[p.start:p.end] == p.original
-        assert p.suggestion != p.original and len(p.suggestion) == p.end - p.start
+        assert p.suggestion != p.original
+        # a substitution keeps the length; a missing character adds one, an extra one drops one
+        assert len(p.suggestion) - (p.end - p.start) == {"missing": 1, "extra": -1, "doubled": -1}.get(p.kind, 0)
     assert all(a.end <= b.start for a, b in zip(got, got[1:]))
     start = len(text) // 3
     end = min(len(text), start + 2)
