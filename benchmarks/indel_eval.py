@@ -90,7 +90,7 @@ def main(argv=None) -> int:
 
     from errcheck.services.judge import ContextJudge
 
-    judge = ContextJudge().load()
+    judge = ContextJudge(indels=True).load()
     floor = min(judge.margins.values()) - 3.0
     lines = args.corpus.read_text(encoding="utf-8").splitlines()
     splits = ("dev", "test") if args.split == "both" else (args.split,)

@@ -20,6 +20,11 @@ def judge(tmp_path_factory):
     return ContextJudge(cache_dir=tmp_path_factory.mktemp("context-cache")).load()
 
 
+@pytest.fixture(scope="module")
+def indel_judge(judge):
+    return ContextJudge(indels=True, cache_dir=judge._cache_dir).load()
+
+
 # ------------------------------------------------------------------ the model
 
 def test_shipped_model_loads_with_its_vocabulary():
@@ -223,26 +228,27 @@ INDELS_UNTOUCHED = [
 
 
 @pytest.mark.parametrize("text, wrong, right, kind", INDELS)
-def test_missing_and_extra_characters_are_found(judge, text, wrong, right, kind):
-    got = judge.scan(text)
+def test_missing_and_extra_characters_are_found(indel_judge, judge, text, wrong, right, kind):
+    assert all(p.kind not in ("missing", "extra", "doubled") for p in judge.scan(text))  # off by default
+    got = indel_judge.scan(text)
     assert [(text[p.start:p.end], p.suggestion, p.kind) for p in got] == [(wrong, right, kind)]
     fixed = text[:got[0].start] + got[0].suggestion + text[got[0].end:]
     assert len(fixed) == len(text) + (1 if kind == "missing" else -1)
 
 
 @pytest.mark.parametrize("text", INDELS_UNTOUCHED)
-def test_legitimate_short_forms_and_repeats_are_untouched(judge, text):
-    assert judge.scan(text) == []
+def test_legitimate_short_forms_and_repeats_are_untouched(indel_judge, text):
+    assert indel_judge.scan(text) == []
 
 
-def test_a_missing_character_below_the_default_margin(judge):
+def test_a_missing_character_below_the_default_margin(indel_judge):
     # 财拨款 → 财政拨款 gains 5.6: below the default margin (6.5, which keeps 亚行 and
     # 财产险 alone on clean prose), found with a lower one
     text = "本年度财拨款支出增加。"
-    assert judge.scan(text) == []
-    lower = ContextJudge(margins={"missing": 5.5}, cache_dir=judge._cache_dir)
+    assert indel_judge.scan(text) == []
+    lower = ContextJudge(indels=True, margins={"missing": 5.5}, cache_dir=indel_judge._cache_dir)
     assert [(text[p.start:p.end], p.suggestion) for p in lower.scan(text)] == [("财", "财政")]
-    assert ContextJudge(indels=False, margins={"missing": 5.5}, cache_dir=judge._cache_dir).scan(text) == []
+    assert ContextJudge(margins={"missing": 5.5}, cache_dir=indel_judge._cache_dir).scan(text) == []
 
 
 # ------------------------------------------------------------------ properties
@@ -253,8 +259,8 @@ _ALPHABET = st.sampled_from(list("过上辛幸福生活市攻政府召开会议�
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_ALPHABET, max_size=40).map("".join) | st.text(max_size=30))
-def test_scan_never_raises_and_offsets_point_at_the_text(judge, text):
-    got = judge.scan(text)
+def test_scan_never_raises_and_offsets_point_at_the_text(judge, indel_judge, text):
+    got = judge.scan(text) + indel_judge.scan(text)
     assert all(isinstance(p, Proposal) for p in got)
     for p in got:
         assert 0 <= p.start < p.end <= len(text)
@@ -262,7 +268,8 @@ def test_scan_never_raises_and_offsets_point_at_the_text(judge, text):
         assert p.suggestion != p.original
         # a substitution keeps the length; a missing character adds one, an extra one drops one
         assert len(p.suggestion) - (p.end - p.start) == {"missing": 1, "extra": -1, "doubled": -1}.get(p.kind, 0)
-    assert all(a.end <= b.start for a, b in zip(got, got[1:]))
+    for one in (judge.scan(text), indel_judge.scan(text)):
+        assert all(a.end <= b.start for a, b in zip(one, one[1:]))
     start = len(text) // 3
     end = min(len(text), start + 2)
     assert isinstance(judge.gain(text, start, end, "幸福\ud800"), float)
