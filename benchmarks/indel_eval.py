@@ -86,11 +86,13 @@ def main(argv=None) -> int:
     ap.add_argument("--list", type=int, default=10, help="false proposals (and misses with --misses) to list")
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--no-missing", action="store_true",
+                    help="the judge's default: no missing-character proposals (ContextJudge(missing=False))")
     args = ap.parse_args(argv)
 
     from errcheck.services.judge import ContextJudge
 
-    judge = ContextJudge(indels=True).load()
+    judge = ContextJudge(missing=not args.no_missing).load()
     floor = min(judge.margins.values()) - 3.0
     lines = args.corpus.read_text(encoding="utf-8").splitlines()
     splits = ("dev", "test") if args.split == "both" else (args.split,)

@@ -502,19 +502,18 @@ consider(LatticeObject *self, PyObject *best, uint32_t *key, Py_ssize_t len, Py_
     return 0;
 }
 
-/* completions(clause, i, max_word, keys[, per_char[, side]]) -> dict: for each character of
- * `keys` that completes a vocabulary word of 2..max_word characters around clause[i] (by the
+/* completions(clause, i, max_word, keys[, per_char]) -> dict: for each character of `keys`
+ * that completes a vocabulary word of 2..max_word characters around clause[i] (by the
  * masked index), the best such word's log10 probability (the lattice's) plus `per_char`
- * (default 0) for each of its characters beyond two; with `side` -1 (1) only words that also
- * cover clause[i - 1] (clause[i + 1]): ContextJudge._completions_py over native tables. */
+ * (default 0) for each of its characters beyond two: ContextJudge._completions_py over
+ * native tables. */
 static PyObject *
 Lattice_completions(LatticeObject *self, PyObject *args)
 {
     PyObject *clause, *keys;
     Py_ssize_t i, max_word;
     double per_char = 0.0;
-    int side = 0;
-    if (!PyArg_ParseTuple(args, "UnnO|di", &clause, &i, &max_word, &keys, &per_char, &side))
+    if (!PyArg_ParseTuple(args, "UnnO|d", &clause, &i, &max_word, &keys, &per_char))
         return NULL;
     if (!PyAnySet_Check(keys)) {
         PyErr_SetString(PyExc_TypeError, "keys must be a set or frozenset");
@@ -540,11 +539,8 @@ Lattice_completions(LatticeObject *self, PyObject *args)
         return NULL;
     uint32_t key[MAX_KEY];
     Py_ssize_t a0 = i - max_word + 1 > 0 ? i - max_word + 1 : 0;
-    Py_ssize_t a1 = side < 0 ? i - 1 : i;
-    for (Py_ssize_t a = a0; a <= a1; a++) {
+    for (Py_ssize_t a = a0; a <= i; a++) {
         Py_ssize_t r0 = a + 1 - i > 0 ? a + 1 - i : 0;
-        if (side > 0 && r0 < 1)
-            r0 = 1;
         Py_ssize_t r1 = n - i - 1 < a + max_word - i - 1 ? n - i - 1 : a + max_word - i - 1;
         for (Py_ssize_t r = r0; r <= r1; r++) {
             Py_ssize_t len = (i - a) + 1 + r;
@@ -611,7 +607,7 @@ static PyMethodDef Lattice_methods[] = {
     {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text) -> list[str]"},
     {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text) -> (list[str], float)"},
     {"completions", (PyCFunction)Lattice_completions, METH_VARARGS,
-     "completions(clause, i, max_word, keys[, per_char[, side]]) -> dict"},
+     "completions(clause, i, max_word, keys[, per_char]) -> dict"},
     {"index_masked", (PyCFunction)Lattice_index_masked, METH_VARARGS, "index_masked(masked) -> bool"},
     {NULL, NULL, 0, NULL},
 };

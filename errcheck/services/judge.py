@@ -77,6 +77,11 @@ _PAIR_MAX_LOGPROB = -4.0
 #: real misuse (的/地/得) is a question of grammar, not a slip; 和 (−2.36) stays a suspect
 #: (出让和同 → 合同 in ECSpell)
 _SUSPECT_MAX_LOGPROB = -2.2
+#: a lone character likelier than this is not completed with a missing character: one that
+#: often stands alone as a word (在 −2.5, 有 −2.8, 也 −2.7, 把, 被, 对 …) is a word as written,
+#: and they are two thirds of the lone characters of prose (the speed of the scan); 共 (−3.6)
+#: of 中华人民共国 is not one of them
+_MISSING_MAX_LOGPROB = -3.5
 #: separators of the parts of a transliterated foreign name (葛兰素·威康, 卡尔·马克思)
 _NAME_DOTS = "\u00b7\u30fb\u2027\u2022\u2219"
 #: Chinese characters either side of such a separator that are protected
@@ -184,7 +189,8 @@ class ContextJudge:
         min_word_logprob: float = -7.0,
         trust_repeats: bool = True,
         long_word_credit: float = 1.0,
-        indels: bool = False,
+        indels: bool = True,
+        missing: bool = False,
     ):
         self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
         self.margins = dict(DEFAULT_MARGINS)
@@ -211,9 +217,14 @@ class ContextJudge:
         #: and now outranks 仅 of 不仅, −3.8). Chosen on ECSpell odw.train/law.train and the
         #: labelled sets (0.5, 1 and 2 alike on train, no new false alarm on clean prose)
         self.long_word_credit = long_word_credit
-        #: also propose a missing character (财拨款 → 财政拨款) and an extra one (习近平近新时代):
-        #: off by default until it is fast enough (it halves the scan speed as measured)
+        #: also propose deleting an extra character (习近平近新时代, 中国国共产党)
         self.indels = indels
+        #: also propose a missing character (财拨款 → 财政拨款): off by default, as it costs
+        #: a fifth to a third of the scan's speed (each rare lone character is a site)
+        self.missing = missing
+        #: a missing character: the longest word it may complete, and the candidates per side
+        self.insert_max_word = 4
+        self.insert_candidates = max_candidates
         self.max_word = 4  # longest word a candidate may complete (2–4: the masked index)
         self._lock = threading.Lock()
         self._ready = False
@@ -265,9 +276,10 @@ class ContextJudge:
             self._completions = native.completions
         else:
             masked, costs = self._masked, self._costs
-            self._completions = lambda clause, i, max_word, keys, per_char=0.0, side=0: self._completions_py(
-                clause, i, max_word, masked, keys, costs, per_char, side)
+            self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
+                clause, i, max_word, masked, keys, costs, per_char)
         self._load_confusion([f.read_bytes() for f in shape_files])
+        self._top_insertions = self._build_insertions() if self.indels and self.missing else {}
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
         allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
@@ -430,6 +442,7 @@ class ContextJudge:
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob, long_word_credit = self.min_word_logprob, self.long_word_credit
         indels = self.indels
+        missing = indels and self.missing
         memo: list = [None, None]  # the clause's name shields and token log10 probabilities, once needed
         for k in range(ntok):
             tok = tokens[k]
@@ -438,7 +451,7 @@ class ContextJudge:
             if len(tok) == 1:
                 if guarded[base + i]:
                     continue
-                if indels:
+                if missing or (indels and ((k and tok in tokens[k - 1]) or (k + 1 < ntok and tok in tokens[k + 1]))):
                     self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs)
                 if costs.get(tok, unk) > _SUSPECT_MAX_LOGPROB or (
                         (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok):
@@ -534,7 +547,7 @@ class ContextJudge:
         ntok = len(tokens)
         prev = tokens[k - 1] if k else ""
         nxt = tokens[k + 1] if k + 1 < ntok else ""
-        if (tok in prev or tok in nxt) and not (
+        if self.indels and (tok in prev or tok in nxt) and not (
                 (i and guarded[base + i - 1]) or (i + 1 < len(clause) and guarded[base + i + 1])):
             # the same character twice in a row (不不, 国国), or once more near a word
             # that has it (习近平近)
@@ -550,46 +563,67 @@ class ContextJudge:
                 jobs.append((k + 1, [("", "doubled")], "char"))
         if lp > _SUSPECT_MAX_LOGPROB or (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok:
             return  # the suspects of substitutions only (not 的, not the A of ABAC)
-        if tok not in costs or lp > _PAIR_MAX_LOGPROB:
-            # a character the model does not know (a substitution, if anything), or a
-            # common one that stands alone as a word (在, 是: the speed of the scan)
+        if not self.missing or tok not in costs or lp > _MISSING_MAX_LOGPROB:
+            # a character the model does not know (a substitution, if anything), or one
+            # that stands alone as a word often (在, 有, 也, 把): a word as written
             return
-        keys, max_word, credit = self._common, self.max_word, self.long_word_credit
-        floor, options = self.min_word_logprob, []
-        # a common character before or after it that completes a word with it (the mask at
-        # the insertion point; `side`: the word covers the lone character): the likeliest
-        # few words on each side
+        max_word, credit, top = self.insert_max_word, self.long_word_credit, self._top_insertions
+        floor, options, n = self.min_word_logprob, [], len(clause)
         near = clause[max(0, i - 4):i + 5]
-
-        def side_of(r):  # whether the character was inserted before the lone one
-            return r[1] == tok and r[0] != tok
-
-        for p, side in ((i, 1), (i + 1, -1)):
-            got = self._completions(clause[:p] + _MASK + clause[p:], p, max_word, keys, credit, side)
-            if got:
-                ranked = sorted(got, key=lambda c: (-got[c], c))[:1]  # the likeliest word each side
-                options += [(c + tok if side > 0 else tok + c, "missing") for c in ranked if got[c] >= floor]
-        # not a character the clause writes nearby: a shared part of coordinated words
-        # (汽柴油: 汽油 and 柴油; 荒漠化、石漠化)
-        options = [(r, kind) for r, kind in options if (r[0] if side_of(r) else r[1]) not in near]
+        # a common character before (after) it that completes a word of the vocabulary
+        # with it and its neighbours: the masked index with the mask at the insertion point,
+        # over every window of up to ``max_word`` characters holding the mask and the lone
+        # character; the likeliest few words on each side
+        for before in (True, False):
+            best: dict[str, float] = {}
+            cut = i if before else i + 1  # the insertion point
+            for a in range(max(0, cut - max_word + 1), cut + 1 if before else cut):
+                left = clause[a:cut] + _MASK
+                for b in range(i + 1 if before else cut, min(n, a + max_word - 1) + 1):
+                    key = left + clause[cut:b]
+                    got = top.get(key)
+                    if got:
+                        extra = credit * (len(key) - 2)
+                        for c, lp in got:
+                            lp += extra
+                            if lp > best.get(c, -99.0):
+                                best[c] = lp
+            # not a character the clause writes nearby: a shared part of coordinated
+            # words (汽柴油: 汽油 and 柴油; 荒漠化、石漠化)
+            ranked = sorted((c for c in best if c not in near), key=lambda c: (-best[c], c))
+            options += [(c + tok if before else tok + c, "missing")
+                        for c in ranked[: self.insert_candidates] if best[c] >= floor]
         if options:
             jobs.append((k + 1, options, "char"))
 
+    def _build_insertions(self) -> dict[str, tuple[tuple[str, float], ...]]:
+        """Each key of the masked index → the common characters that complete it into a
+        vocabulary word, with the word's log10 probability, the likeliest first, at most
+        ``max_candidates``: the candidates of a missing character (~140,000 keys,
+        ~0.6 s)."""
+        costs, common, limit = self._costs, self._common, self.max_candidates
+        out = {}
+        for key, chars in self._masked.items():
+            got = chars & common
+            if got:
+                ranked = sorted(((c, costs[key.replace(_MASK, c)]) for c in got), key=lambda cl: (-cl[1], cl[0]))
+                out[key] = tuple(ranked[:limit])
+        return out
+
     @staticmethod
     def _completions_py(clause: str, i: int, max_word: int, masked, keys, costs, per_char: float = 0.0,
-                        side: int = 0, mask: str = _MASK) -> dict:
+                        mask: str = _MASK) -> dict:
         """For each character of ``keys`` that completes a vocabulary word of 2 to
         ``max_word`` characters around ``clause[i]`` (by the masked index), the best such
-        word's log10 probability plus ``per_char`` for each of its characters beyond two;
-        with ``side`` −1 (1), only words that also cover ``clause[i - 1]`` (``clause[i + 1]``:
-        the character a missing one was inserted next to). (``errcheck._speedups.Lattice.
-        completions`` is the same loop compiled over native tables.)"""
+        word's log10 probability plus ``per_char`` for each of its characters beyond two.
+        (``errcheck._speedups.Lattice.completions`` is the same loop compiled over native
+        tables.)"""
         n = len(clause)
         best_word: dict[str, float] = {}
         after = clause[i + 1:i + max_word]
-        for a in range(max(0, i - max_word + 1), i if side < 0 else i + 1):
+        for a in range(max(0, i - max_word + 1), i + 1):
             left = clause[a:i] + mask
-            for r in range(max(1 if side > 0 else 0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
+            for r in range(max(0, a + 1 - i), min(n - i - 1, a + max_word - i - 1) + 1):
                 right = after[:r]
                 got = masked.get(left + right)
                 if got:
