@@ -553,13 +553,15 @@ class ContextJudge:
             # that has it (习近平近)
             doubled = prev[-1:] == tok or nxt[:1] == tok
             if not doubled:
-                jobs.append((k + 1, [("", "extra")], "char"))
-            elif len(prev) >= 2 and prev[-1] == tok and not (i >= 4 and clause[i - 4] == clause[i - 2]):
+                if prev[:1] != tok:  # not the head of a parallel phrase (依法依规)
+                    jobs.append((k + 1, [("", "extra")], "char"))
+            elif (len(prev) >= 2 and prev[-1] == tok and not (i >= 4 and clause[i - 4] == clause[i - 2])
+                  and clause[i - 3:i - 2] != clause[i - 2:i - 1] and clause[i + 1:i + 2] != clause[i + 2:i + 3]):
                 # only a word that ends with the character, then the character again
                 # (中国国, 创新新): a lone one before a word that starts with it is as often
                 # a verb said twice (交交心, 剪剪枝) or a suffix (禁毒署署长, 编织袋厂厂房), and
                 # two lone ones a reduplication (挪挪位子, 酽酽); nor the end of an ABAC
-                # phrase (党章党规规范)
+                # phrase (党章党规规范), nor half of an AABB one (坎坎坷坷)
                 jobs.append((k + 1, [("", "doubled")], "char"))
         if lp > _SUSPECT_MAX_LOGPROB or (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok:
             return  # the suspects of substitutions only (not 的, not the A of ABAC)
