@@ -9,7 +9,9 @@ Two uses, both independent of the rest of the pipeline:
   word, 国家权利机关) and asks how much better the text reads with the correction:
   `ContextJudge.gain` (log10; > 0 means the replacement reads better).
 * **thorough mode**: `ContextJudge.scan` looks for one-character substitution typos
-  nobody listed (辛福 → 幸福, 攻府 → 政府, 共合国 → 共和国) and returns `Proposal`s.
+  nobody listed (辛福 → 幸福, 攻府 → 政府, 共合国 → 共和国), extra characters (习近平近新时代,
+  中国国共产党) and, when asked (``missing=True``), missing ones (中华人民共国 → 共和国)
+  and returns `Proposal`s.
 
 How `scan` decides (the design measured in ``../shared/design/DEPENDENCIES.md``, "A
 Chinese language model for context"): each run of Chinese characters (a clause) is
@@ -23,7 +25,11 @@ a row are suspects too (words read alike: 鱼蒜 → 预算), and so are rare tw
 words (神迹 → 审计). Each candidate's window (one token either side, re-segmented) is
 scored by the language model with two tokens of context either side, keeping KenLM
 states; a candidate is proposed when it beats the text as written by a margin that
-depends on its kind and form (`DEFAULT_MARGINS`).
+depends on its kind and form (`DEFAULT_MARGINS`). A lone character that repeats its
+neighbour or a character of a neighbouring word is also tried deleted (kinds ``doubled``
+and ``extra``), and, with ``missing=True``, completed with a common character before or
+after it that makes a vocabulary word (kind ``missing``: the masked index with the mask at
+the insertion point; `_indel_jobs`).
 
 Names and new terms are protected: spans the caller passes (``protected``), an
 allow-list (``dictionaries/context/allow.txt``), heuristics for personal names (a
@@ -125,13 +131,16 @@ _TRANSLIT_RUN = 3
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """A suspected one-character typo: ``text[start:end]`` should read ``suggestion``."""
+    """A suspected one-character typo: ``text[start:end]`` should read ``suggestion`` (as
+    long for a substitution; one character longer for a missing character, the span being
+    the lone character next to the gap; one shorter for an extra one, the span being the
+    extra character and the one it repeats or precedes)."""
 
     start: int
     end: int
     original: str
     suggestion: str
-    kind: str  # 'homophone' | 'near-homophone' | 'shape'
+    kind: str  # 'homophone' | 'near-homophone' | 'shape' | 'missing' | 'extra' | 'doubled'
     gain: float  # log10 gain of the corrected window over the written one
     #: what was replaced: ``char`` a lone character, ``pair`` two lone characters (鱼蒜 for
     #: 预算), ``word`` a word of the model's vocabulary (神迹 for 审计); the last two have
@@ -390,7 +399,8 @@ class ContextJudge:
 
     # ------------------------------------------------------------------ thorough mode
     def scan(self, text: str, protected=()) -> list[Proposal]:
-        """One-character substitution typos in ``text``, in text order, never overlapping
+        """One-character typos in ``text`` (substitutions, extra and missing characters:
+        `Proposal.kind`), in text order, never overlapping
         each other or a ``protected`` span (``(start, end)`` pairs): the `candidates`
         that pass their kind's margin, the larger gain winning between neighbours, minus
         those the document itself vouches for (`repeated`)."""
@@ -556,7 +566,7 @@ class ContextJudge:
                 if prev[:1] != tok:  # not the head of a parallel phrase (依法依规)
                     jobs.append((k + 1, [("", "extra")], "char"))
             elif (len(prev) >= 2 and prev[-1] == tok and not (i >= 4 and clause[i - 4] == clause[i - 2])
-                  and clause[i - 3:i - 2] != clause[i - 2:i - 1] and clause[i + 1:i + 2] != clause[i + 2:i + 3]):
+                  and clause[i - 3:i - 2] != clause[i - 2] and not (i + 2 < len(clause) and clause[i + 1] == clause[i + 2])):
                 # only a word that ends with the character, then the character again
                 # (中国国, 创新新): a lone one before a word that starts with it is as often
                 # a verb said twice (交交心, 剪剪枝) or a suffix (禁毒署署长, 编织袋厂厂房), and
