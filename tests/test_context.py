@@ -215,6 +215,7 @@ def test_extra_look_alikes_are_read(judge):
 EXTRA = [  # (sentence, span written, suggestion, kind): found by default
     ("坚持以习近平近新时代中国特色社会主义思想为指导", "近新", "新", "extra"),
     ("讲好中国国共产党的故事", "国国", "国", "doubled"),
+    ("加强规则和标准体系相互兼容容，提供更好的营商环境。", "容容", "容", "doubled"),  # at a clause end
 ]
 MISSING = [  # found when missing characters are asked for
     ("中华人民共国宪法", "共", "共和", "missing"),
@@ -228,6 +229,8 @@ INDELS_UNTOUCHED = [
     "使原本平淡如水的人生变成了一杯酽酽的香茗。",  # a reduplication
     "加强统筹协调，一项项攻关。",  # a measure word said twice
     "坚持用党章党规规范党员、干部言行。",  # the end of an ABAC phrase, then a word
+    "和标准规范，依法依规明确产品全生命周期的要求。",  # the head of a parallel phrase (ECSpell)
+    "的林荫小道，坎坎坷坷的石板路尽显岁月沧桑。",  # half of an AABB phrase (ECSpell)
     "据俄政府新闻局9日通报，尤尔科夫等人被捕。",  # a transliteration (尔 → 哈尔)
     "他说，这是瑞士自1967年加入亚行以来首次主办该行年会。",  # an abbreviation (亚 → 亚投)
     "财产险赔款金额276亿元，人身险给付金额176亿元。",  # a suffix (险 → 保险)
