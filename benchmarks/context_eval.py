@@ -21,6 +21,7 @@ precision (… with the right character) and correction recall.
     python benchmarks/context_eval.py --tune          # choose margins on train, then report
     python benchmarks/context_eval.py --quick         # every 4th sentence/line
     python benchmarks/context_eval.py --checker       # + the pipeline's recall, alone and with the stage
+    python benchmarks/context_eval.py --missing       # the judge also proposes missing characters
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def tune(items, cands, min_precision: float, max_fa: float, key: str = "flag") -
     chars = sum(len(src) for src, _ in items)
     best = None
     for *combo, pair, word in itertools.product(GRID, GRID, GRID, FORM_GRID, FORM_GRID):
-        margins = dict(zip(KINDS, combo), pair=pair, word=word)
+        # (missing and extra characters keep theirs: ECSpell has substitutions only)
+        margins = dict(DEFAULT_MARGINS, **dict(zip(KINDS, combo)), pair=pair, word=word)
         s = ecspell_scores(items, cands, margins)
         p, r = s[f"{key}_precision"], s[f"{key}_recall"]
         if p is None or p < min_precision:
@@ -187,9 +189,12 @@ def main(argv=None) -> int:
     ap.add_argument("--checker", action="store_true",
                     help="also run errcheck.Checker on the labelled sets: recall of the pipeline, and with the context stage")
     ap.add_argument("--list", type=int, default=30, help="false alarms to list")
+    ap.add_argument("--missing", action="store_true",
+                    help="the judge also proposes missing characters (ContextJudge(missing=True)); "
+                         "benchmarks/indel_eval.py measures missing and extra characters")
     args = ap.parse_args(argv)
     every = 4 if args.quick else 1
-    judge = ContextJudge().load()
+    judge = ContextJudge(missing=args.missing).load()
     floor = min(GRID)
     results: dict = {"margins": dict(DEFAULT_MARGINS)}
     margins = dict(DEFAULT_MARGINS)

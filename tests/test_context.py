@@ -20,6 +20,12 @@ def judge(tmp_path_factory):
     return ContextJudge(cache_dir=tmp_path_factory.mktemp("context-cache")).load()
 
 
+@pytest.fixture(scope="module")
+def missing_judge(judge):
+    """Also proposes missing characters (off by default: the speed of the scan)."""
+    return ContextJudge(missing=True, cache_dir=judge._cache_dir).load()
+
+
 # ------------------------------------------------------------------ the model
 
 def test_shipped_model_loads_with_its_vocabulary():
@@ -204,22 +210,88 @@ def test_extra_look_alikes_are_read(judge):
     assert "出" in judge.confusion("岀")  # also a homophone (chu): that kind wins
 
 
+# missing and extra characters: the span covers the character(s) next to the gap or the
+# extra one, and the suggestion replaces them
+EXTRA = [  # (sentence, span written, suggestion, kind): found by default
+    ("坚持以习近平近新时代中国特色社会主义思想为指导", "近新", "新", "extra"),
+    ("讲好中国国共产党的故事", "国国", "国", "doubled"),
+    ("加强规则和标准体系相互兼容容，提供更好的营商环境。", "容容", "容", "doubled"),  # at a clause end
+]
+MISSING = [  # found when missing characters are asked for
+    ("中华人民共国宪法", "共", "共和", "missing"),
+]
+
+INDELS_UNTOUCHED = [
+    "在重点区域内重点城市全面供应国五标准车用汽柴油。",  # 汽柴油: 汽油 and 柴油 share 油
+    "继续治理荒漠化、石漠化和水土流失。",  # 石漠化 next to 荒漠化
+    "联合国禁毒署署长在记者招待会上表示。",  # a suffix before a word that starts with it
+    "应该有那么一段时间交交心。",  # a verb said twice
+    "使原本平淡如水的人生变成了一杯酽酽的香茗。",  # a reduplication
+    "加强统筹协调，一项项攻关。",  # a measure word said twice
+    "坚持用党章党规规范党员、干部言行。",  # the end of an ABAC phrase, then a word
+    "和标准规范，依法依规明确产品全生命周期的要求。",  # the head of a parallel phrase (ECSpell)
+    "的林荫小道，坎坎坷坷的石板路尽显岁月沧桑。",  # half of an AABB phrase (ECSpell)
+    "据俄政府新闻局9日通报，尤尔科夫等人被捕。",  # a transliteration (尔 → 哈尔)
+    "他说，这是瑞士自1967年加入亚行以来首次主办该行年会。",  # an abbreviation (亚 → 亚投)
+    "财产险赔款金额276亿元，人身险给付金额176亿元。",  # a suffix (险 → 保险)
+    "我们要让人民群众过上幸福生活。",
+]
+
+
+def _check_indel(judge, text, wrong, right, kind):
+    got = judge.scan(text)
+    assert [(text[p.start:p.end], p.suggestion, p.kind) for p in got] == [(wrong, right, kind)]
+    fixed = text[:got[0].start] + got[0].suggestion + text[got[0].end:]
+    assert len(fixed) == len(text) + (1 if kind == "missing" else -1)
+    assert got[0].gain >= judge.margins[kind]
+
+
+@pytest.mark.parametrize("text, wrong, right, kind", EXTRA)
+def test_extra_characters_are_found(judge, text, wrong, right, kind):
+    _check_indel(judge, text, wrong, right, kind)
+    assert ContextJudge(indels=False, cache_dir=judge._cache_dir).scan(text) == []
+
+
+@pytest.mark.parametrize("text, wrong, right, kind", MISSING)
+def test_missing_characters_are_found_when_asked_for(judge, missing_judge, text, wrong, right, kind):
+    assert all(p.kind != "missing" for p in judge.scan(text))  # off by default
+    _check_indel(missing_judge, text, wrong, right, kind)
+
+
+@pytest.mark.parametrize("text", INDELS_UNTOUCHED)
+def test_legitimate_short_forms_and_repeats_are_untouched(missing_judge, text):
+    assert missing_judge.scan(text) == []
+
+
+def test_a_missing_character_below_the_default_margin(missing_judge):
+    # 财拨款 → 财政拨款 gains 5.6: below the default margin (6.5, which leaves 亚行 and
+    # 财产险 alone on clean prose), found with a lower one
+    text = "本年度财拨款支出增加。"
+    assert missing_judge.scan(text) == []
+    lower = ContextJudge(missing=True, margins={"missing": 5.5}, cache_dir=missing_judge._cache_dir)
+    assert [(text[p.start:p.end], p.suggestion) for p in lower.scan(text)] == [("财", "财政")]
+    assert ContextJudge(margins={"missing": 5.5}, cache_dir=missing_judge._cache_dir).scan(text) == []
+
+
 # ------------------------------------------------------------------ properties
 
-_ALPHABET = st.sampled_from(list("过上辛幸福生活市攻政府召开会议国家权利力机关中华人民共和各曾培炎马拉多那的了，。、 \n a1")
+_ALPHABET = st.sampled_from(list("过上辛幸福生活市攻政府召开会议国家权利力机关中华人民共和各曾培炎马拉多那的了，。、 \n a1财拨款习近平新")
                             + ["\ud800", "\udfff", "\U0002a6a5", "\u3400", "\ufffd"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_ALPHABET, max_size=40).map("".join) | st.text(max_size=30))
-def test_scan_never_raises_and_offsets_point_at_the_text(judge, text):
-    got = judge.scan(text)
+def test_scan_never_raises_and_offsets_point_at_the_text(judge, missing_judge, text):
+    got = judge.scan(text) + missing_judge.scan(text)
     assert all(isinstance(p, Proposal) for p in got)
     for p in got:
         assert 0 <= p.start < p.end <= len(text)
         assert clean_text(text)[p.start:p.end] == p.original
-        assert p.suggestion != p.original and len(p.suggestion) == p.end - p.start
-    assert all(a.end <= b.start for a, b in zip(got, got[1:]))
+        assert p.suggestion != p.original
+        # a substitution keeps the length; a missing character adds one, an extra one drops one
+        assert len(p.suggestion) - (p.end - p.start) == {"missing": 1, "extra": -1, "doubled": -1}.get(p.kind, 0)
+    for one in (judge.scan(text), missing_judge.scan(text)):
+        assert all(a.end <= b.start for a, b in zip(one, one[1:]))
     start = len(text) // 3
     end = min(len(text), start + 2)
     assert isinstance(judge.gain(text, start, end, "幸福\ud800"), float)

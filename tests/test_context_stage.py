@@ -28,6 +28,16 @@ def test_thorough_mode_finds_what_no_rule_names(checker):
     assert found == [("辛", ("幸",), "LM0001", "context"), ("休", ("体",), "LM0001", "context")]
 
 
+def test_thorough_mode_finds_an_extra_character_with_an_exact_span(checker):
+    text = "加强规则和标准体系相互兼容容，提供更好的营商环境。"
+    assert checker.check(text).findings == ()  # fast mode: no rule names it
+    report = checker.check(text, mode="thorough")
+    found = [(f.start, f.end, f.text, f.suggestions, f.code, f.applicability) for f in report.findings]
+    assert found == [(12, 14, "容容", ("容",), "LM0001", "unsafe")]
+    assert report.apply(text) == "加强规则和标准体系相互兼容，提供更好的营商环境。"
+    assert report.fix(text) == text  # a guess, never applied as a safe fix
+
+
 def test_thorough_mode_leaves_listed_findings_and_names_alone(checker):
     text = "曾培炎同志指出，要推进京津翼协同发展。"
     fast = [(f.start, f.code) for f in checker.check(text).findings]

@@ -21,8 +21,9 @@ from .base import Family, common_properties, common_schema
 
 KEYS = COMMON_KEYS | DATE_KEYS | {"margins", "confirm_margin", "confirm_margins"}
 REQUIRED = ("code", "category", "severity", "message", "examples")
-#: what a margin may be set for: a kind of substitution, or a form of proposal
-MARGIN_KEYS = ("homophone", "near-homophone", "shape", "pair", "word")
+#: what a margin may be set for: a kind of substitution, a missing or an extra character, or a
+#: form of proposal
+MARGIN_KEYS = ("homophone", "near-homophone", "shape", "pair", "word", "missing", "extra", "doubled")
 
 
 @dataclass(frozen=True, slots=True)

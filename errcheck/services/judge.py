@@ -9,7 +9,9 @@ Two uses, both independent of the rest of the pipeline:
   word, 国家权利机关) and asks how much better the text reads with the correction:
   `ContextJudge.gain` (log10; > 0 means the replacement reads better).
 * **thorough mode**: `ContextJudge.scan` looks for one-character substitution typos
-  nobody listed (辛福 → 幸福, 攻府 → 政府, 共合国 → 共和国) and returns `Proposal`s.
+  nobody listed (辛福 → 幸福, 攻府 → 政府, 共合国 → 共和国), extra characters (习近平近新时代,
+  中国国共产党) and, when asked (``missing=True``), missing ones (中华人民共国 → 共和国)
+  and returns `Proposal`s.
 
 How `scan` decides (the design measured in ``../shared/design/DEPENDENCIES.md``, "A
 Chinese language model for context"): each run of Chinese characters (a clause) is
@@ -23,7 +25,11 @@ a row are suspects too (words read alike: 鱼蒜 → 预算), and so are rare tw
 words (神迹 → 审计). Each candidate's window (one token either side, re-segmented) is
 scored by the language model with two tokens of context either side, keeping KenLM
 states; a candidate is proposed when it beats the text as written by a margin that
-depends on its kind and form (`DEFAULT_MARGINS`).
+depends on its kind and form (`DEFAULT_MARGINS`). A lone character that repeats its
+neighbour or a character of a neighbouring word is also tried deleted (kinds ``doubled``
+and ``extra``), and, with ``missing=True``, completed with a common character before or
+after it that makes a vocabulary word (kind ``missing``: the masked index with the mask at
+the insertion point; `_indel_jobs`).
 
 Names and new terms are protected: spans the caller passes (``protected``), an
 allow-list (``dictionaries/context/allow.txt``), heuristics for personal names (a
@@ -63,7 +69,7 @@ __all__ = ["ContextJudge", "Proposal", "DEFAULT_MARGINS", "clean_text", "repeate
 #: (line by line 0.69 → 0.25 per 10k characters): odw.train recall 0.330 → 0.339, law.train
 #: 0.381 → 0.396, precision 0.997 / 0.979, clean prose 0.25 → 0.37 per 10k (5.5: 0.58)
 DEFAULT_MARGINS: dict[str, float] = {"homophone": 5.75, "near-homophone": 6.0, "shape": 5.0, "pair": 8.0,
-                                     "word": 6.0}
+                                     "word": 6.0, "missing": 6.5, "extra": 7.0, "doubled": 5.0}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _MASK = "\x00"
@@ -77,6 +83,11 @@ _PAIR_MAX_LOGPROB = -4.0
 #: real misuse (的/地/得) is a question of grammar, not a slip; 和 (−2.36) stays a suspect
 #: (出让和同 → 合同 in ECSpell)
 _SUSPECT_MAX_LOGPROB = -2.2
+#: a lone character likelier than this is not completed with a missing character: one that
+#: often stands alone as a word (在 −2.5, 有 −2.8, 也 −2.7, 把, 被, 对 …) is a word as written,
+#: and they are two thirds of the lone characters of prose (the speed of the scan); 共 (−3.6)
+#: of 中华人民共国 is not one of them
+_MISSING_MAX_LOGPROB = -3.5
 #: separators of the parts of a transliterated foreign name (葛兰素·威康, 卡尔·马克思)
 _NAME_DOTS = "\u00b7\u30fb\u2027\u2022\u2219"
 #: Chinese characters either side of such a separator that are protected
@@ -120,13 +131,16 @@ _TRANSLIT_RUN = 3
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """A suspected one-character typo: ``text[start:end]`` should read ``suggestion``."""
+    """A suspected one-character typo: ``text[start:end]`` should read ``suggestion`` (as
+    long for a substitution; one character longer for a missing character, the span being
+    the lone character next to the gap; one shorter for an extra one, the span being the
+    extra character and the one it repeats or precedes)."""
 
     start: int
     end: int
     original: str
     suggestion: str
-    kind: str  # 'homophone' | 'near-homophone' | 'shape'
+    kind: str  # 'homophone' | 'near-homophone' | 'shape' | 'missing' | 'extra' | 'doubled'
     gain: float  # log10 gain of the corrected window over the written one
     #: what was replaced: ``char`` a lone character, ``pair`` two lone characters (鱼蒜 for
     #: 预算), ``word`` a word of the model's vocabulary (神迹 for 审计); the last two have
@@ -184,6 +198,8 @@ class ContextJudge:
         min_word_logprob: float = -7.0,
         trust_repeats: bool = True,
         long_word_credit: float = 1.0,
+        indels: bool = True,
+        missing: bool = False,
     ):
         self.lm = lm if isinstance(lm, LanguageModel) else LanguageModel(lm)
         self.margins = dict(DEFAULT_MARGINS)
@@ -210,6 +226,14 @@ class ContextJudge:
         #: and now outranks 仅 of 不仅, −3.8). Chosen on ECSpell odw.train/law.train and the
         #: labelled sets (0.5, 1 and 2 alike on train, no new false alarm on clean prose)
         self.long_word_credit = long_word_credit
+        #: also propose deleting an extra character (习近平近新时代, 中国国共产党)
+        self.indels = indels
+        #: also propose a missing character (财拨款 → 财政拨款): off by default, as it costs
+        #: ~30 % of the scan's speed (each rare lone character is a site)
+        self.missing = missing
+        #: a missing character: the longest word it may complete, and the candidates per side
+        self.insert_max_word = 4
+        self.insert_candidates = max_candidates
         self.max_word = 4  # longest word a candidate may complete (2–4: the masked index)
         self._lock = threading.Lock()
         self._ready = False
@@ -264,6 +288,7 @@ class ContextJudge:
             self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
                 clause, i, max_word, masked, keys, costs, per_char)
         self._load_confusion([f.read_bytes() for f in shape_files])
+        self._top_insertions = self._build_insertions() if self.indels and self.missing else {}
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
         allow = _read_terms(root / "context" / "allow.txt") + list(self._extra_allow)
@@ -374,7 +399,8 @@ class ContextJudge:
 
     # ------------------------------------------------------------------ thorough mode
     def scan(self, text: str, protected=()) -> list[Proposal]:
-        """One-character substitution typos in ``text``, in text order, never overlapping
+        """One-character typos in ``text`` (substitutions, extra and missing characters:
+        `Proposal.kind`), in text order, never overlapping
         each other or a ``protected`` span (``(start, end)`` pairs): the `candidates`
         that pass their kind's margin, the larger gain winning between neighbours, minus
         those the document itself vouches for (`repeated`)."""
@@ -425,7 +451,9 @@ class ContextJudge:
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob, long_word_credit = self.min_word_logprob, self.long_word_credit
-        shields = token_lps = None
+        indels = self.indels
+        missing = indels and self.missing
+        memo: list = [None, None]  # the clause's name shields and token log10 probabilities, once needed
         for k in range(ntok):
             tok = tokens[k]
             i = offsets[k]
@@ -433,9 +461,15 @@ class ContextJudge:
             if len(tok) == 1:
                 if guarded[base + i]:
                     continue
+                if missing or (indels and ((k and tok in tokens[k - 1]) or (k + 1 < ntok and tok in tokens[k + 1]))):
+                    self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs)
                 if costs.get(tok, unk) > _SUSPECT_MAX_LOGPROB or (
                         (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok):
-                    continue  # a function character, or the repeated A of an ABAC phrase
+                    # a function character, or the repeated A of an ABAC phrase: no
+                    # substitution (a doubled one may still be an extra character)
+                    if jobs:
+                        self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                    continue
                 conf = confusion.get(tok)
                 if conf is None:
                     conf = self.confusion(tok)
@@ -468,16 +502,29 @@ class ContextJudge:
                 options = self.word_alternatives(tok)
                 if options and not guarded[base + i] and not guarded[base + i + 1]:
                     jobs.append((k + 1, options, "word"))
-            for kend, options, form in jobs:
-                if shields is None:
-                    shields = self._shields(clause, tokens, offsets) if self.protect_names else ()
-                if token_lps is None:
-                    token_lps = [costs.get(t, unk) for t in tokens]
-                best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
-                if best is None or best[1] < floor:
-                    continue
-                rep, gain, kind = best
-                old = "".join(tokens[k:kend])
+            if jobs:
+                self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+
+    def _run_jobs(self, clause, tokens, offsets, k, jobs, base, found, floor, memo) -> None:
+        """Score each job (replacements of ``tokens[k:kend]``) and keep the best
+        replacement of each that gains at least ``floor`` as a `Proposal`. ``memo``: the
+        clause's name shields and token log10 probabilities, computed on first need."""
+        shields, token_lps = memo
+        if shields is None:
+            shields = memo[0] = self._shields(clause, tokens, offsets) if self.protect_names else ()
+        if token_lps is None:
+            costs, unk = self._costs, self._unk
+            token_lps = memo[1] = [costs.get(t, unk) for t in tokens]
+        i = offsets[k]
+        for kend, options, form in jobs:
+            best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
+            if best is None or best[1] < floor:
+                continue
+            rep, gain, kind = best
+            old = "".join(tokens[k:kend])
+            if len(rep) != len(old) and any(s <= i < e for s, e in shields):
+                continue  # a character added to or taken from a name or a transliteration
+            if len(rep) == len(old):
                 # narrow to the characters that change (须要 → 需要: 须 → 需)
                 a, b = 0, len(old)
                 while a < b and old[a] == rep[a]:
@@ -485,6 +532,95 @@ class ContextJudge:
                 while b > a and old[b - 1] == rep[b - 1]:
                     b -= 1
                 found.append(Proposal(base + i + a, base + i + b, old[a:b], rep[a:b], kind, round(gain, 3), form))
+            elif rep:
+                # a missing character: the lone character next to the insertion point
+                # is replaced by itself and the character (财 → 财政)
+                found.append(Proposal(base + i, base + i + len(old), old, rep, kind, round(gain, 3), form))
+            else:
+                # an extra character: replaced with the neighbour it repeats, or the next
+                # one (的的 → 的, 中中华 → 中), so the span is never empty
+                j = i + 1 if i + 1 < len(clause) and (clause[i + 1] == old or i == 0 or clause[i - 1] != old) else i - 1
+                a, b = min(i, j), max(i, j) + 1
+                found.append(Proposal(base + a, base + b, clause[a:b], clause[j], kind, round(gain, 3), form))
+
+    def _indel_jobs(self, clause, tokens, offsets, k, guarded, base, jobs) -> None:
+        """A missing or an extra character at the lone character ``tokens[k]``: jobs
+        (see `_scan_clause`) of kind ``missing`` (the character with a common character
+        before or after it that completes a vocabulary word: 财 of 财拨款 → 财政, by the
+        masked index with the mask at the insertion point) and ``extra`` (the character
+        deleted, when it doubles a neighbour or repeats a character of a neighbouring
+        word: 的的, 习近平近)."""
+        costs, unk = self._costs, self._unk
+        tok = tokens[k]
+        i = offsets[k]
+        lp = costs.get(tok, unk)
+        ntok = len(tokens)
+        prev = tokens[k - 1] if k else ""
+        nxt = tokens[k + 1] if k + 1 < ntok else ""
+        if self.indels and (tok in prev or tok in nxt) and not (
+                (i and guarded[base + i - 1]) or (i + 1 < len(clause) and guarded[base + i + 1])):
+            # the same character twice in a row (不不, 国国), or once more near a word
+            # that has it (习近平近)
+            doubled = prev[-1:] == tok or nxt[:1] == tok
+            if not doubled:
+                if prev[:1] != tok:  # not the head of a parallel phrase (依法依规)
+                    jobs.append((k + 1, [("", "extra")], "char"))
+            elif (len(prev) >= 2 and prev[-1] == tok and not (i >= 4 and clause[i - 4] == clause[i - 2])
+                  and clause[i - 3:i - 2] != clause[i - 2] and not (i + 2 < len(clause) and clause[i + 1] == clause[i + 2])):
+                # only a word that ends with the character, then the character again
+                # (中国国, 创新新): a lone one before a word that starts with it is as often
+                # a verb said twice (交交心, 剪剪枝) or a suffix (禁毒署署长, 编织袋厂厂房), and
+                # two lone ones a reduplication (挪挪位子, 酽酽); nor the end of an ABAC
+                # phrase (党章党规规范), nor half of an AABB one (坎坎坷坷)
+                jobs.append((k + 1, [("", "doubled")], "char"))
+        if lp > _SUSPECT_MAX_LOGPROB or (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok:
+            return  # the suspects of substitutions only (not 的, not the A of ABAC)
+        if not self.missing or tok not in costs or lp > _MISSING_MAX_LOGPROB:
+            # a character the model does not know (a substitution, if anything), or one
+            # that stands alone as a word often (在, 有, 也, 把): a word as written
+            return
+        max_word, credit, top = self.insert_max_word, self.long_word_credit, self._top_insertions
+        floor, options, n = self.min_word_logprob, [], len(clause)
+        near = clause[max(0, i - 4):i + 5]
+        # a common character before (after) it that completes a word of the vocabulary
+        # with it and its neighbours: the masked index with the mask at the insertion point,
+        # over every window of up to ``max_word`` characters holding the mask and the lone
+        # character; the likeliest few words on each side
+        for before in (True, False):
+            best: dict[str, float] = {}
+            cut = i if before else i + 1  # the insertion point
+            for a in range(max(0, cut - max_word + 1), cut + 1 if before else cut):
+                left = clause[a:cut] + _MASK
+                for b in range(i + 1 if before else cut, min(n, a + max_word - 1) + 1):
+                    key = left + clause[cut:b]
+                    got = top.get(key)
+                    if got:
+                        extra = credit * (len(key) - 2)
+                        for c, lp in got:
+                            lp += extra
+                            if lp > best.get(c, -99.0):
+                                best[c] = lp
+            # not a character the clause writes nearby: a shared part of coordinated
+            # words (汽柴油: 汽油 and 柴油; 荒漠化、石漠化)
+            ranked = sorted((c for c in best if c not in near), key=lambda c: (-best[c], c))
+            options += [(c + tok if before else tok + c, "missing")
+                        for c in ranked[: self.insert_candidates] if best[c] >= floor]
+        if options:
+            jobs.append((k + 1, options, "char"))
+
+    def _build_insertions(self) -> dict[str, tuple[tuple[str, float], ...]]:
+        """Each key of the masked index → the common characters that complete it into a
+        vocabulary word, with the word's log10 probability, the likeliest first, at most
+        ``max_candidates``: the candidates of a missing character (~140,000 keys,
+        ~0.6 s)."""
+        costs, common, limit = self._costs, self._common, self.max_candidates
+        out = {}
+        for key, chars in self._masked.items():
+            got = chars & common
+            if got:
+                ranked = sorted(((c, costs[key.replace(_MASK, c)]) for c in got), key=lambda cl: (-cl[1], cl[0]))
+                out[key] = tuple(ranked[:limit])
+        return out
 
     @staticmethod
     def _completions_py(clause: str, i: int, max_word: int, masked, keys, costs, per_char: float = 0.0,
