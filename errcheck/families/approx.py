@@ -419,7 +419,8 @@ def changed_positions(found: str, phrase: str) -> list[int]:
 #: whose two-character halves are common words (too costly as anchors of the automaton)
 MASKED_LENGTH = 4
 _MASK = "\x00"
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{4,}")
+_HAN4 = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{4}")
+_HEAD, _TAIL = 1, 2
 #: opening → closing quotation marks: a slip that is the whole content of a pair is a
 #: coinage quoted on purpose (“同球共济”, “一发了之”)
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'", "《": "》"}
@@ -441,6 +442,11 @@ class MaskedIndex:
     #: every four characters of the rule set's protected phrases (terms, quotations):
     #: written so, they are the protected wording (不亦说乎 of 《论语》, not 不亦乐乎)
     protected: frozenset = frozenset()
+    #: an automaton of the heads and tails (``None`` when there are none) and, for each of
+    #: its patterns, ``_HEAD | _TAIL`` bits: one C-speed scan finds the few places (about
+    #: 4% of the characters of official prose) where a lookup can hit
+    edges: object = None
+    edge_kinds: tuple = ()
 
 
 def build_masked_index(rules, protected=()) -> MaskedIndex:
@@ -454,37 +460,45 @@ def build_masked_index(rules, protected=()) -> MaskedIndex:
             for j in range(MASKED_LENGTH):
                 keys.setdefault(phrase[:j] + _MASK + phrase[j + 1 :], []).append((phrase, rule))
     grams = frozenset(q[i : i + MASKED_LENGTH] for q in protected for i in range(len(q) - MASKED_LENGTH + 1))
-    return MaskedIndex({k: tuple(v) for k, v in keys.items()}, frozenset(p[:2] for p in phrases),
-                       frozenset(p[2:] for p in phrases), frozenset(phrases), grams)
+    heads, tails = frozenset(p[:2] for p in phrases), frozenset(p[2:] for p in phrases)
+    edges = sorted(heads | tails)
+    kinds = tuple((_HEAD if e in heads else 0) | (_TAIL if e in tails else 0) for e in edges)
+    return MaskedIndex({k: tuple(v) for k, v in keys.items()}, heads, tails, frozenset(phrases), grams,
+                       build_matcher(edges) if edges else None, kinds)
 
 
 def masked_hits(text: str, index: MaskedIndex) -> list[tuple[int, str, int, Rule]]:
-    """``(start, phrase, position, rule)`` for every four characters of ``text`` that are
-    a phrase of ``index`` with the character at ``position`` replaced. One pass: the
-    first two characters kept (a known head) or the last two (a known tail), then the
-    masked lookups."""
-    keys, heads, tails = index.keys, index.heads, index.tails
-    get = keys.get
+    """``(start, phrase, position, rule)`` for every four Han characters of ``text`` that
+    are a phrase of ``index`` with the character at ``position`` replaced, in text order.
+    One automaton scan finds the known heads (the first two characters kept) and tails
+    (the last two kept); only there are the masked keys looked up."""
+    if index.edges is None:
+        return []
+    heads: dict[int, int] = {}
+    kinds = index.edge_kinds
+    for start, _, k in index.edges.find_all(text):
+        kind = kinds[k]
+        if kind & _HEAD:
+            heads[start] = heads.get(start, 0) | _HEAD
+        if kind & _TAIL and start >= 2:
+            heads[start - 2] = heads.get(start - 2, 0) | _TAIL
+    get = index.keys.get
     out = []
-    for m in _HAN_RUN.finditer(text):
-        run = m.group()
-        base = m.start()
-        for i in range(len(run) - 3):
-            h = run[i : i + 2]
-            t = run[i + 2 : i + 4]
-            found = None
-            if h in heads:
-                found = [(get(h + t[0] + _MASK), 3), (get(h + _MASK + t[1]), 2)]
-            if t in tails:
-                found = (found or []) + [(get(_MASK + run[i + 1] + t), 0), (get(run[i] + _MASK + t), 1)]
-            if not found:
-                continue
-            for hits, j in found:
-                if hits:
-                    written = run[i : i + 4]
-                    for phrase, rule in hits:
-                        if phrase != written:
-                            out.append((base + i, phrase, j, rule))
+    for i in sorted(heads):
+        written = text[i : i + MASKED_LENGTH]
+        if len(written) < MASKED_LENGTH or not _HAN4.fullmatch(written):
+            continue
+        kind = heads[i]
+        found = []
+        if kind & _HEAD:
+            found += [(get(written[:3] + _MASK), 3), (get(written[:2] + _MASK + written[3]), 2)]
+        if kind & _TAIL:
+            found += [(get(_MASK + written[1:]), 0), (get(written[0] + _MASK + written[2:]), 1)]
+        for hits, j in found:
+            if hits:
+                for phrase, rule in hits:
+                    if phrase != written:
+                        out.append((i, phrase, j, rule))
     return out
 
 
