@@ -66,6 +66,9 @@ def main(argv=None) -> int:
     ap.add_argument("--chars", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--checker", action="store_true", help="also measure errcheck.Checker().check")
+    ap.add_argument("--settle", action="store_true",
+                    help="with --checker: call Checker.settle() (gc.freeze after loading, as the CLI and batch "
+                         "workers do) before timing")
     args = ap.parse_args(argv)
     docs = documents(args.chars)
     n = sum(map(len, docs))
@@ -84,6 +87,9 @@ def main(argv=None) -> int:
         refs["Checker.check thorough"] = lambda d: checker.check(d, mode="thorough")
     fresh = ContextJudge().load()
     cold = rate(fresh.scan, docs[:50])[0]
+    if args.checker and args.settle:
+        checker.settle("thorough")
+        print("settled: the loaded objects are in the collector's permanent generation (gc.freeze)")
     judge.scan(docs[0])
     results: dict[str, list[float]] = {"scan": []}
     for name in refs:

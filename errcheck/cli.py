@@ -128,6 +128,8 @@ def _cmd_check(args: argparse.Namespace, out, err) -> int:
                     if progress is not None:
                         progress.finish()
                 prune_after_build(plan.checker)  # a new rule set was compiled and cached: drop the oldest
+                if args.own_process:  # this process checks and exits: freeze what it loaded
+                    plan.checker.settle(plan.mode)
                 loaded.add(id(plan.checker))
                 rules.update({r.code: r for r in plan.checker.rules})
         return plan
@@ -545,6 +547,9 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    # the command line's own process (not a program calling main(argv)): commands may
+    # freeze what they load for the collector (Checker.settle)
+    args.own_process = argv is None
     try:
         status = args.handler(args, out, err)
         out.flush()

@@ -265,3 +265,22 @@ def test_only_curated_single_fixes_are_safe(checker):
     # the verdict after applying reflects what remains: only the guess
     after = checker.check(fixed)
     assert [f.code for f in after.findings] == [f.code for f in guesses]
+
+
+def test_settle_freezes_the_loaded_objects_and_checks_the_same():
+    """Checker.settle (used by the CLI's own process and batch workers) loads the rule set
+    and the judge, then moves what the process holds to the collector's permanent
+    generation; checking gives the same findings."""
+    import gc
+
+    c = errcheck.Checker()
+    text = "京津翼协同发展，全县人民正在过上辛福生活。"
+    expected = [(f.start, f.end, f.code) for f in c.check(text, mode="thorough").findings]
+    before = gc.get_freeze_count()
+    try:
+        assert c.settle("thorough") is c
+        assert gc.get_freeze_count() > before
+        assert [(f.start, f.end, f.code) for f in c.check(text, mode="thorough").findings] == expected
+        assert len(expected) == 2
+    finally:
+        gc.unfreeze()

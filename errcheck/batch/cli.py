@@ -120,7 +120,10 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
     )
     checker = config.build()
     try:
-        checker.load()
+        if getattr(args, "own_process", False):
+            checker.settle()  # loaded once, kept for the whole scan (and inherited by forked workers)
+        else:
+            checker.load()
     except RuleError as exc:
         print(f"errcheck: dictionary error: {exc}", file=err)
         return EXIT_ERROR

@@ -62,7 +62,7 @@ def _init_worker(config: CheckerConfig, encoding: str, default_as_of) -> None:
     checker = _worker.get("inherited")  # forked from the coordinator: already loaded
     if checker is None:
         checker = config.build()
-        checker.load()  # from the on-disk cache the coordinator filled
+        checker.settle()  # from the on-disk cache the coordinator filled
     _worker.update(checker=checker, encoding=encoding, as_of=default_as_of)
 
 
