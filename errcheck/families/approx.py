@@ -432,19 +432,18 @@ PARALLEL_WINDOW = 24
 @dataclass(frozen=True, slots=True)
 class MaskedIndex:
     """The phrases of the ``masked`` entries: each phrase with one position masked →
-    the ``(phrase, rule)`` pairs it completes, and the phrases' first and last two
-    characters (a four-character span with one character replaced keeps one of them)."""
+    the ``(phrase, rule)`` pairs it completes, and an automaton of the phrases' first
+    and last two characters (a four-character span with one character replaced keeps
+    one of them)."""
 
     keys: dict
-    heads: frozenset
-    tails: frozenset
     phrases: frozenset
     #: every four characters of the rule set's protected phrases (terms, quotations):
     #: written so, they are the protected wording (不亦说乎 of 《论语》, not 不亦乐乎)
     protected: frozenset = frozenset()
-    #: an automaton of the heads and tails (``None`` when there are none) and, for each of
-    #: its patterns, ``_HEAD | _TAIL`` bits: one C-speed scan finds the few places (about
-    #: 4% of the characters of official prose) where a lookup can hit
+    #: the automaton of the heads and tails (``None`` when there are none) and, for each
+    #: of its patterns, ``_HEAD | _TAIL`` bits: one C-speed scan finds the few places
+    #: (about 4% of the characters of official prose) where a lookup can hit
     edges: object = None
     edge_kinds: tuple = ()
 
@@ -463,7 +462,7 @@ def build_masked_index(rules, protected=()) -> MaskedIndex:
     heads, tails = frozenset(p[:2] for p in phrases), frozenset(p[2:] for p in phrases)
     edges = sorted(heads | tails)
     kinds = tuple((_HEAD if e in heads else 0) | (_TAIL if e in tails else 0) for e in edges)
-    return MaskedIndex({k: tuple(v) for k, v in keys.items()}, heads, tails, frozenset(phrases), grams,
+    return MaskedIndex({k: tuple(v) for k, v in keys.items()}, frozenset(phrases), grams,
                        build_matcher(edges) if edges else None, kinds)
 
 
@@ -474,21 +473,21 @@ def masked_hits(text: str, index: MaskedIndex) -> list[tuple[int, str, int, Rule
     (the last two kept); only there are the masked keys looked up."""
     if index.edges is None:
         return []
-    heads: dict[int, int] = {}
+    windows: dict[int, int] = {}  # start of a four-character window -> _HEAD | _TAIL kept
     kinds = index.edge_kinds
     for start, _, k in index.edges.find_all(text):
         kind = kinds[k]
         if kind & _HEAD:
-            heads[start] = heads.get(start, 0) | _HEAD
+            windows[start] = windows.get(start, 0) | _HEAD
         if kind & _TAIL and start >= 2:
-            heads[start - 2] = heads.get(start - 2, 0) | _TAIL
+            windows[start - 2] = windows.get(start - 2, 0) | _TAIL
     get = index.keys.get
     out = []
-    for i in sorted(heads):
+    for i in sorted(windows):
         written = text[i : i + MASKED_LENGTH]
         if len(written) < MASKED_LENGTH or not _HAN4.fullmatch(written):
             continue
-        kind = heads[i]
+        kind = windows[i]
         found = []
         if kind & _HEAD:
             found += [(get(written[:3] + _MASK), 3), (get(written[:2] + _MASK + written[3]), 2)]
