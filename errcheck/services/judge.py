@@ -461,12 +461,14 @@ class ContextJudge:
             if len(tok) == 1:
                 if guarded[base + i]:
                     continue
+                # not a function character, nor the repeated A of an ABAC phrase: those
+                # get no substitution nor a missing character (a doubled one may still be
+                # an extra character)
+                suspect = costs.get(tok, unk) <= _SUSPECT_MAX_LOGPROB and not (
+                    (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok)
                 if missing or (indels and ((k and tok in tokens[k - 1]) or (k + 1 < ntok and tok in tokens[k + 1]))):
-                    self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs)
-                if costs.get(tok, unk) > _SUSPECT_MAX_LOGPROB or (
-                        (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok):
-                    # a function character, or the repeated A of an ABAC phrase: no
-                    # substitution (a doubled one may still be an extra character)
+                    self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs, suspect)
+                if not suspect:
                     if jobs:
                         self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
                     continue
@@ -543,8 +545,9 @@ class ContextJudge:
                 a, b = min(i, j), max(i, j) + 1
                 found.append(Proposal(base + a, base + b, clause[a:b], clause[j], kind, round(gain, 3), form))
 
-    def _indel_jobs(self, clause, tokens, offsets, k, guarded, base, jobs) -> None:
-        """A missing or an extra character at the lone character ``tokens[k]``: jobs
+    def _indel_jobs(self, clause, tokens, offsets, k, guarded, base, jobs, suspect: bool) -> None:
+        """A missing or an extra character at the lone character ``tokens[k]`` (``suspect``:
+        whether it is a suspect of substitutions, see `_scan_clause`): jobs
         (see `_scan_clause`) of kind ``missing`` (the character with a common character
         before or after it that completes a vocabulary word: 财 of 财拨款 → 财政, by the
         masked index with the mask at the insertion point) and ``extra`` (the character
@@ -573,7 +576,7 @@ class ContextJudge:
                 # two lone ones a reduplication (挪挪位子, 酽酽); nor the end of an ABAC
                 # phrase (党章党规规范), nor half of an AABB one (坎坎坷坷)
                 jobs.append((k + 1, [("", "doubled")], "char"))
-        if lp > _SUSPECT_MAX_LOGPROB or (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok:
+        if not suspect:
             return  # the suspects of substitutions only (not 的, not the A of ABAC)
         if not self.missing or tok not in costs or lp > _MISSING_MAX_LOGPROB:
             # a character the model does not know (a substitution, if anything), or one
