@@ -120,7 +120,7 @@ def cmd_scan(args: argparse.Namespace, out, err) -> int:
     )
     checker = config.build()
     try:
-        if getattr(args, "own_process", False):
+        if args.own_process:  # set by errcheck.cli.main
             checker.settle()  # loaded once, kept for the whole scan (and inherited by forked workers)
         else:
             checker.load()
