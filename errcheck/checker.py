@@ -213,9 +213,9 @@ class Checker:
         that shares the interpreter may call it once it has loaded what it keeps."""
         import gc
 
-        self.load()
+        compiled = self.load()
         if (mode or self.mode) == "thorough":
-            self.check("国家", mode="thorough")  # loads the judge this checker uses
+            _context.judge_of(compiled, self.lm)
         gc.collect()
         gc.freeze()
         return self

@@ -68,6 +68,12 @@ def context_rule(compiled):
     return _rule_of[key]
 
 
+def judge_of(compiled, lm=None):
+    """The loaded judge for the model ``lm`` with the margins of ``compiled``'s context rule."""
+    rule = context_rule(compiled)
+    return judge_for(lm, rule.params.margins if rule is not None else ())
+
+
 def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candidate], selection, mode: str,
         lm=None) -> list[Candidate]:
     """``kept`` plus the confirmed ``pending`` candidates and, in thorough mode, the
@@ -77,7 +83,7 @@ def run(compiled, text: str, matches, kept: list[Candidate], pending: list[Candi
         return kept  # fast mode: no model; candidates that need context are dropped
     rule = context_rule(compiled)
     params = rule.params if rule is not None else None
-    judge = judge_for(lm, params.margins if params else ())
+    judge = judge_of(compiled, lm)
     out = list(kept)
     for cand in pending:
         confirm = params.confirm_margin_for(cand.target.kind) if params else 2.0
