@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -208,6 +209,56 @@ def test_margins_are_checked():
 def test_extra_look_alikes_are_read(judge):
     assert judge.confusion("休").get("体") == "shape"
     assert "出" in judge.confusion("岀")  # also a homophone (chu): that kind wins
+
+
+# a character written without one of its parts (context-components.tsv; also seen in
+# ECSpell's training splits, context-observed.tsv): no pinyin or glyph table has these
+COMPONENT_SLIPS = [  # (sentence, written, meant)
+    ("各级政府要坚持依去行政，建设法治政府。", "去", "法"),
+    ("严格规范公正文明丸法。", "丸", "执"),
+    ("基层台理能力不断提升。", "台", "治"),
+]
+
+
+@pytest.mark.parametrize("text, wrong, right", COMPONENT_SLIPS)
+def test_a_character_missing_a_part_is_found(judge, text, wrong, right):
+    assert judge.confusion(wrong).get(right) == "shape"
+    found = judge.scan(text)
+    assert [(text[p.start:p.end], p.suggestion) for p in found] == [(wrong, right)]
+
+
+def test_one_way_tables_are_one_way(judge):
+    # 法 may be meant where 去 is written; nothing proposes 去 for a well-written 法
+    assert "法" in judge._directed["去"]
+    assert "去" not in judge.confusion("法")
+    assert judge.scan("坚持依法行政，建设法治政府。") == []
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("去法", "expected one character"),
+    ("去去\t法", "expected one character"),
+    ("去\t法律,治", "not a single character"),
+])
+def test_a_malformed_one_way_table_is_rejected_with_its_line(tmp_path, line, reason):
+    from errcheck.rules import RuleError
+    from errcheck.services.confusables import load_directed_table
+
+    path = tmp_path / "context-x.tsv"
+    path.write_text("# header\n台\t治\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=reason) as err:
+        load_directed_table(path)
+    assert str(err.value).startswith(f"{path}:3: ")
+
+
+def test_shipped_one_way_tables_are_well_formed():
+    from errcheck.services.confusables import load_directed_table
+
+    folder = Path(__file__).resolve().parents[1] / "dictionaries" / "confusables"
+    tables = {f.name: load_directed_table(f) for f in folder.glob("context-*.tsv")}
+    assert set(tables) == {"context-components.tsv", "context-observed.tsv"}
+    assert "法" in tables["context-components.tsv"]["去"]
+    for table in tables.values():
+        assert table and all(ch not in others for ch, others in table.items())
 
 
 # missing and extra characters: the span covers the character(s) next to the gap or the

@@ -198,6 +198,29 @@ def load_shape_table(*paths: Path) -> dict[str, tuple[str, ...]]:
     return {ch: tuple(v) for ch, v in table.items()}
 
 
+def load_directed_table(path: Path) -> dict[str, tuple[str, ...]]:
+    """A one-way table (``written<TAB>meant1,meant2,...``; ``#`` starts a comment): the
+    characters that may be meant where the left one is written, not the reverse. Raises
+    `errcheck.rules.RuleError` (``path:line: reason``) on a malformed line."""
+    from ..rules import RuleError
+
+    table: dict[str, list[str]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        written, tab, meant = line.partition("\t")
+        written, others = written.strip(), [c.strip() for c in meant.split(",")]
+        if not tab or len(written) != 1:
+            raise RuleError(path, n, "expected one character, a tab and a comma-separated list of characters")
+        bad = [c for c in others if len(c) != 1]
+        if bad:
+            raise RuleError(path, n, f"not a single character: {bad[0]!r}")
+        row = table.setdefault(written, [])
+        row.extend(c for c in others if c != written and c not in row)
+    return {ch: tuple(v) for ch, v in table.items() if v}
+
+
 class LazyTable(Mapping):
     """A look-alike table read from its files on first use (a user's dictionary of
     curated pairs never needs it)."""

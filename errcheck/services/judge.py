@@ -259,7 +259,7 @@ class ContextJudge:
                     self._model = lm.model
 
     def _build(self) -> None:
-        from .confusables import Confusables, load_shape_table
+        from .confusables import Confusables, load_directed_table, load_shape_table
 
         lm = self.lm.load()
         self._costs = lm.unigrams
@@ -270,6 +270,13 @@ class ContextJudge:
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
         self._confusables = Confusables(shape=load_shape_table(*shape_files))
+        # one-way tables of the context stage only (a part for its whole, 去 for 法; pairs
+        # observed in ECSpell's training splits): see tools/build_context_confusions.py
+        directed_files = sorted((root / "confusables").glob("context-*.tsv"))
+        self._directed: dict[str, tuple[str, ...]] = {}
+        for f in directed_files:
+            for ch, others in load_directed_table(f).items():
+                self._directed[ch] = tuple(dict.fromkeys(self._directed.get(ch, ()) + others))
         self._confusion: dict[str, dict[str, str]] = {}
         self._confusion_keys: dict[str, frozenset[str]] = {}
         self._word_memo: dict[str, list[tuple[str, str]]] = {}
@@ -287,7 +294,7 @@ class ContextJudge:
             masked, costs = self._masked, self._costs
             self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
                 clause, i, max_word, masked, keys, costs, per_char)
-        self._load_confusion([f.read_bytes() for f in shape_files])
+        self._load_confusion([f.read_bytes() for f in shape_files + directed_files])
         self._top_insertions = self._build_insertions() if self.indels and self.missing else {}
         self._load_word_table(self._index_key + self._confusion_key)
         self._rare_candidates = dict.fromkeys(self._common, "shape")
@@ -355,6 +362,8 @@ class ContextJudge:
                                 ("homophone", c.homophones(ch))):
                 for other in chars:
                     got[other] = kind
+            for other in self._directed.get(ch, ()):
+                got.setdefault(other, "shape")  # a one-way look-alike (a part for its whole)
             got.pop(ch, None)
             self._confusion[ch] = got
             self._confusion_keys[ch] = frozenset(got)
