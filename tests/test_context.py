@@ -227,6 +227,24 @@ def test_a_character_missing_a_part_is_found(judge, text, wrong, right):
     assert [(text[p.start:p.end], p.suggestion) for p in found] == [(wrong, right)]
 
 
+def test_a_parallel_structure_is_left_alone_and_still_reveals_a_slip(judge):
+    # 党 at the same place of three clauses of three characters: written on purpose
+    assert judge.scan("引导群众听党话、感党恩、跟党走。") == []
+    # the same structure with a slip: the suggestion stands in the neighbouring clause
+    found = judge.scan("判决公布之日；判觉执行之日。")
+    assert [(p.original, p.suggestion) for p in found] == [("觉", "决")]
+
+
+def test_parallel_needs_clauses_of_the_same_length():
+    from errcheck.services.judge import Proposal, parallel
+
+    text = "听党话、感党恩、跟党走"
+    p = Proposal(5, 6, "党", "觉", "shape", 5.0)
+    assert parallel(text, p)
+    assert not parallel("听党的话、感党恩", Proposal(6, 7, "党", "觉", "shape", 5.0))
+    assert not parallel("感党恩", Proposal(1, 2, "党", "觉", "shape", 5.0))
+
+
 def test_one_way_tables_are_one_way(judge):
     # 法 may be meant where 去 is written; nothing proposes 去 for a well-written 法
     assert "法" in judge._directed["去"]

@@ -414,9 +414,9 @@ class ContextJudge:
         that pass their kind's margin, the larger gain winning between neighbours, minus
         those the document itself vouches for (`repeated`)."""
         found = select(self.candidates(text, protected, floor=min(self.margins.values())), self.margins)
-        if found and self.trust_repeats:
+        if found:
             text = clean_text(text)
-            found = [p for p in found if not repeated(text, p)]
+            found = [p for p in found if not parallel(text, p) and not (self.trust_repeats and repeated(text, p))]
         return found
 
     def candidates(self, text: str, protected=(), floor: float = 0.0) -> list[Proposal]:
@@ -863,6 +863,41 @@ def repeated(text: str, p: Proposal) -> bool:
     a, b = max(0, p.start - 1), min(len(text), p.end + 1)
     written = text.count(text[a:b])
     return written >= 2 and written > text.count(text[a:p.start] + p.suggestion + text[p.end:b])
+
+
+#: what separates the clauses of a parallel structure (听党话、感党恩、跟党走)
+_CLAUSE_BREAK = frozenset("、，；。,;！？!?：: \t\n“”‘’《》（）()")
+_PARALLEL_MAX = 8  # the longest clause taken for one part of a parallel structure
+
+
+def _clause_around(text: str, i: int) -> tuple[int, int]:
+    a = i
+    while a > 0 and text[a - 1] not in _CLAUSE_BREAK:
+        a -= 1
+    b = i
+    while b < len(text) and text[b] not in _CLAUSE_BREAK:
+        b += 1
+    return a, b
+
+
+def parallel(text: str, p: Proposal) -> bool:
+    """Whether the replaced character stands at the same place of a neighbouring clause
+    of the same short length (听党话、感党恩、跟党走: 党 three times): a parallel structure
+    repeats it on purpose. (The suggestion standing there says nothing: 判决公布之日；判觉执行之日
+    is a slip that parallelism reveals.)"""
+    if len(p.original) != 1 or len(p.suggestion) != 1:
+        return False
+    a, b = _clause_around(text, p.start)
+    n = b - a
+    if n > _PARALLEL_MAX:
+        return False
+    off = p.start - a
+    neighbours = []
+    if a >= 2:
+        neighbours.append(_clause_around(text, a - 2))
+    if b + 1 < len(text):
+        neighbours.append(_clause_around(text, b + 1))
+    return any(e - s == n and text[s + off] == p.original for s, e in neighbours)
 
 
 def _non_overlapping(found: list[Proposal]) -> list[Proposal]:
