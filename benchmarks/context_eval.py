@@ -22,6 +22,7 @@ precision (… with the right character) and correction recall.
     python benchmarks/context_eval.py --quick         # every 4th sentence/line
     python benchmarks/context_eval.py --checker       # + the pipeline's recall, alone and with the stage
     python benchmarks/context_eval.py --missing       # the judge also proposes missing characters
+    python benchmarks/context_eval.py --check benchmarks/quality-thresholds.json   # CI: ECSpell floors
 """
 
 from __future__ import annotations
@@ -176,6 +177,29 @@ def clean_scores(judge, every: int) -> dict:
     return out
 
 
+def check(results: dict, thresholds: dict) -> list[str]:
+    """The ECSpell floors of ``thresholds["ecspell"]`` (``{"odw.test": {"min_flag_recall":
+    0.4, "min_flag_precision": 0.95}, ...}``) that ``results`` fall below, as messages; a
+    split named there but not measured is a failure too."""
+    failures = []
+    for split, floors in sorted(thresholds.get("ecspell", {}).items()):
+        if split.startswith("_"):
+            continue
+        got = results.get("ecspell", {}).get(split)
+        if got is None:
+            failures.append(f"ECSpell {split}: not measured")
+            continue
+        for key, floor in sorted(floors.items()):
+            if not key.startswith("min_"):
+                raise ValueError(f"unknown ECSpell threshold {key!r} for {split} (expected min_<score>)")
+            value = got.get(key[len("min_"):])
+            if value is None:
+                raise ValueError(f"unknown ECSpell score {key[len('min_'):]!r} for {split}")
+            if value < floor:
+                failures.append(f"ECSpell {split}: {key[len('min_'):]} {value} < {floor}")
+    return failures
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tune", action="store_true", help="choose margins on ECSpell odw.train")
@@ -189,6 +213,9 @@ def main(argv=None) -> int:
     ap.add_argument("--checker", action="store_true",
                     help="also run errcheck.Checker on the labelled sets: recall of the pipeline, and with the context stage")
     ap.add_argument("--list", type=int, default=30, help="false alarms to list")
+    ap.add_argument("--check", type=Path,
+                    help="fail (exit 1) when an ECSpell score falls below the floors under \"ecspell\" in this "
+                         "JSON file (benchmarks/quality-thresholds.json in CI)")
     ap.add_argument("--missing", action="store_true",
                     help="the judge also proposes missing characters (ContextJudge(missing=True)); "
                          "benchmarks/indel_eval.py measures missing and extra characters")
@@ -257,6 +284,13 @@ def main(argv=None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.check:
+        failures = check(results, json.loads(args.check.read_text(encoding="utf-8")))
+        for f in failures:
+            print(f"FAIL {f}")
+        if failures:
+            return 1
+        print(f"ECSpell floors of {args.check} met")
     return 0
 
 

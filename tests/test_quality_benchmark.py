@@ -213,3 +213,37 @@ def test_clean_files_are_judged_as_of_their_date():
     assert quality.clean_as_of(Path("gwr2015.txt")) == dt.date(2015, 1, 1)
     assert quality.clean_as_of(Path("xxqg_sentences.txt")) is None
     assert quality.clean_as_of(Path("law-12345.txt")) is None  # not a year
+
+
+# ----------------------------------------------------------- ECSpell floors (context_eval.py)
+
+_CE_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "context_eval.py"
+
+
+def _context_eval():
+    spec = importlib.util.spec_from_file_location("context_eval_benchmark", _CE_PATH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ecspell_floors_pass_and_fail():
+    ce = _context_eval()
+    results = {"ecspell": {"odw.test": {"flag_recall": 0.42, "flag_precision": 1.0}}}
+    assert ce.check(results, {"ecspell": {"odw.test": {"min_flag_recall": 0.4, "min_flag_precision": 0.95}}}) == []
+    failures = ce.check(results, {"ecspell": {"odw.test": {"min_flag_recall": 0.5}}})
+    assert failures == ["ECSpell odw.test: flag_recall 0.42 < 0.5"]
+    assert ce.check(results, {"ecspell": {"law.test": {"min_flag_recall": 0.1}}}) == ["ECSpell law.test: not measured"]
+    with pytest.raises(ValueError, match="unknown ECSpell score"):
+        ce.check(results, {"ecspell": {"odw.test": {"min_flag_recal": 0.1}}})
+    with pytest.raises(ValueError, match="expected min_"):
+        ce.check(results, {"ecspell": {"odw.test": {"flag_recall": 0.1}}})
+
+
+def test_the_shipped_thresholds_are_read_by_both_benchmarks():
+    thresholds = json.loads((_PATH.parent / "quality-thresholds.json").read_text(encoding="utf-8"))
+    assert set(thresholds["ecspell"]) >= {"odw.test", "law.test"}
+    quality.check_thresholds({}, thresholds)  # the ECSpell key is not an unknown key to quality.py
+    ce = _context_eval()
+    assert ce.check({"ecspell": {}}, thresholds) == ["ECSpell law.test: not measured", "ECSpell odw.test: not measured"]
