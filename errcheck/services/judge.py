@@ -283,10 +283,13 @@ class ContextJudge:
         if native is not None:
             native.index_masked(self._masked)
             self._completions = native.completions
+            self._ranked_completions = native.ranked_completions
         else:
             masked, costs = self._masked, self._costs
             self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
                 clause, i, max_word, masked, keys, costs, per_char)
+            self._ranked_completions = lambda clause, i, max_word, keys, per_char, limit, floor: (
+                self._ranked_completions_py(clause, i, max_word, masked, keys, costs, per_char, limit, floor))
         self._load_confusion([f.read_bytes() for f in shape_files])
         self._top_insertions = self._build_insertions() if self.indels and self.missing else {}
         self._load_word_table(self._index_key + self._confusion_key)
@@ -447,7 +450,7 @@ class ContextJudge:
         for tok in tokens:
             offsets.append(pos)
             pos += len(tok)
-        completions = self._completions
+        ranked_completions = self._ranked_completions
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob, long_word_credit = self.min_word_logprob, self.long_word_credit
@@ -481,15 +484,12 @@ class ContextJudge:
                     # character that completes a word is a candidate, as a look-alike
                     conf, keys = self._rare_candidates, common
                 if conf:
-                    # candidates that complete a word, with the best such word's log10
-                    # probability: only the likeliest few go to the language model
-                    best_word = completions(clause, i, max_word, keys, long_word_credit)
-                    if best_word:
-                        # likeliest word first; equal ones by character (deterministic
-                        # whatever the order the completions were found in)
-                        ranked = sorted(best_word, key=lambda c: (-best_word[c], c))[:max_candidates]
-                        jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
-                                     "char"))
+                    # candidates that complete a word: only the few completing the
+                    # likeliest words go to the language model
+                    ranked = ranked_completions(clause, i, max_word, keys, long_word_credit, max_candidates,
+                                                min_word_logprob)
+                    if ranked:
+                        jobs.append((k + 1, [(c, conf[c]) for c in ranked], "char"))
                 nxt = tokens[k + 1] if k + 1 < ntok else ""
                 if (len(nxt) == 1 and nxt != tok and costs.get(tok, unk) < _PAIR_MAX_LOGPROB
                         and costs.get(nxt, unk) < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
@@ -649,6 +649,18 @@ class ContextJudge:
                         if lp > best_word.get(c, -99.0):
                             best_word[c] = lp
         return best_word
+
+    @classmethod
+    def _ranked_completions_py(cls, clause: str, i: int, max_word: int, masked, keys, costs, per_char: float,
+                               limit: int, floor: float) -> list[str]:
+        """The ``limit`` characters of `_completions_py` that complete the likeliest words
+        (equal ones by character: deterministic whatever the order the completions were
+        found in), minus those whose word is less likely than ``floor``: the candidates of
+        a lone character that go to the language model.
+        (``errcheck._speedups.Lattice.ranked_completions`` is the same, compiled.)"""
+        best_word = cls._completions_py(clause, i, max_word, masked, keys, costs, per_char)
+        ranked = sorted(best_word, key=lambda c: (-best_word[c], c))[:limit]
+        return [c for c in ranked if best_word[c] >= floor]
 
     def pair_alternatives(self, pair: str) -> list[tuple[str, str]]:
         """Common two-character words that read like ``pair`` (two lone characters)."""
