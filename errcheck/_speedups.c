@@ -403,22 +403,37 @@ Lattice_index_masked(LatticeObject *self, PyObject *args)
     Py_RETURN_TRUE;
 }
 
-/* Segment cps[0:n] (read from a str); the tokens as (start, end) in back[], their count. */
+/* Segment `text`: the list of its tokens, and the sum of their log10 probabilities in
+ * *score; with `starts` and `lps`, also new lists of each token's offset and log10
+ * probability (the lattice's, or `unk` for a character outside the vocabulary). */
 static PyObject *
-native_segment(LatticeObject *self, PyObject *text, double *score)
+native_segment_full(LatticeObject *self, PyObject *text, double *score, PyObject **starts, PyObject **lps)
 {
     double unk = self->unk;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     *score = 0.0;
-    if (n == 0)
+    if (n == 0) {
+        if (starts != NULL) {
+            *starts = PyList_New(0);
+            *lps = PyList_New(0);
+            if (*starts == NULL || *lps == NULL) {
+                Py_CLEAR(*starts);
+                Py_CLEAR(*lps);
+                return NULL;
+            }
+        }
         return PyList_New(0);
+    }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     uint32_t *cps = PyMem_Malloc(sizeof(uint32_t) * n);
     double *best = PyMem_Malloc(sizeof(double) * (n + 1));
+    double *tlp = PyMem_Malloc(sizeof(double) * (n + 1)); /* the log10 probability of the token ending there */
     Py_ssize_t *back = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
     PyObject *out = NULL;
-    if (cps == NULL || best == NULL || back == NULL) {
+    if (starts != NULL)
+        *starts = *lps = NULL;
+    if (cps == NULL || best == NULL || back == NULL || tlp == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -445,6 +460,7 @@ native_segment(LatticeObject *self, PyObject *text, double *score)
         if (sc > best[i + 1]) {
             best[i + 1] = sc;
             back[i + 1] = i;
+            tlp[i + 1] = lp;
         }
         Py_ssize_t j = i + 1;
         while (more && j < n) {
@@ -461,6 +477,7 @@ native_segment(LatticeObject *self, PyObject *text, double *score)
                 if (sc > best[j]) {
                     best[j] = sc;
                     back[j] = i;
+                    tlp[j] = s->lp;
                 }
             }
         }
@@ -472,20 +489,48 @@ native_segment(LatticeObject *self, PyObject *text, double *score)
     out = PyList_New(count);
     if (out == NULL)
         goto done;
+    if (starts != NULL) {
+        *starts = PyList_New(count);
+        *lps = PyList_New(count);
+        if (*starts == NULL || *lps == NULL)
+            goto fail;
+    }
     Py_ssize_t k = count;
     for (Py_ssize_t j = n; j > 0; j = back[j]) {
         PyObject *tok = PyUnicode_Substring(text, back[j], j);
-        if (tok == NULL) {
-            Py_CLEAR(out);
-            goto done;
-        }
+        if (tok == NULL)
+            goto fail;
         PyList_SET_ITEM(out, --k, tok);
+        if (starts != NULL) {
+            PyObject *at = PyLong_FromSsize_t(back[j]);
+            if (at == NULL)
+                goto fail;
+            PyList_SET_ITEM(*starts, k, at);
+            PyObject *lp = PyFloat_FromDouble(tlp[j]);
+            if (lp == NULL)
+                goto fail;
+            PyList_SET_ITEM(*lps, k, lp);
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+    if (starts != NULL) {
+        Py_CLEAR(*starts);
+        Py_CLEAR(*lps);
     }
 done:
     PyMem_Free(cps);
     PyMem_Free(best);
+    PyMem_Free(tlp);
     PyMem_Free(back);
     return out;
+}
+
+static PyObject *
+native_segment(LatticeObject *self, PyObject *text, double *score)
+{
+    return native_segment_full(self, text, score, NULL, NULL);
 }
 
 static PyObject *
@@ -509,6 +554,22 @@ Lattice_viterbi_scored(LatticeObject *self, PyObject *args)
     if (tokens == NULL)
         return NULL;
     return Py_BuildValue("(Nd)", tokens, score);
+}
+
+/* viterbi_tokens(text) -> (tokens, starts, logprobs): the segmentation of `viterbi`, each
+ * token's offset in `text`, and each token's log10 probability (the lattice's; the
+ * unknown word's for a character outside the vocabulary): lm.viterbi_tokens_py. */
+static PyObject *
+Lattice_viterbi_tokens(LatticeObject *self, PyObject *args)
+{
+    PyObject *text, *starts, *lps;
+    double score;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    PyObject *tokens = native_segment_full(self, text, &score, &starts, &lps);
+    if (tokens == NULL)
+        return NULL;
+    return Py_BuildValue("(NNN)", tokens, starts, lps);
 }
 
 /* The best word a candidate character completes, in `completions`. */
@@ -823,6 +884,8 @@ done:
 static PyMethodDef Lattice_methods[] = {
     {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text) -> list[str]"},
     {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text) -> (list[str], float)"},
+    {"viterbi_tokens", (PyCFunction)Lattice_viterbi_tokens, METH_VARARGS,
+     "viterbi_tokens(text) -> (list[str], list[int], list[float]): tokens, offsets, log10 probabilities"},
     {"completions", (PyCFunction)Lattice_completions, METH_VARARGS,
      "completions(clause, i, max_word, keys[, per_char]) -> dict"},
     {"ranked_completions", (PyCFunction)Lattice_ranked_completions, METH_VARARGS,

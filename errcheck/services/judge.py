@@ -72,6 +72,8 @@ DEFAULT_MARGINS: dict[str, float] = {"homophone": 5.75, "near-homophone": 6.0, "
                                      "word": 6.0, "missing": 6.5, "extra": 7.0, "doubled": 5.0}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+#: a clause the scan looks at: a run of two or more Chinese characters
+_CLAUSE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 _MASK = "\x00"
 _INDEX_FORMAT = 3
 _RESEGMENT = 1  # tokens re-segmented either side of a suspect
@@ -127,6 +129,7 @@ TITLES = frozenset(
 BYLINES = frozenset("记者 通讯员".split())
 #: a protected run of transliteration characters must be at least this long
 _TRANSLIT_RUN = 3
+_TRANSLIT_RUN_RE = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{{_TRANSLIT_RUN},}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +269,7 @@ class ContextJudge:
         self._unk = lm.unknown_logprob
         self._segment = lm.segmenter
         self._segment_scored = lm.scored_segmenter
+        self._segment_tokens = lm.token_segmenter
         self._model = lm.model  # last: `gain` loads nothing once it is set
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
@@ -434,29 +438,26 @@ class ContextJudge:
         found: list[Proposal] = []
         # a clause is a maximal run of Chinese characters: the model's sentence start and
         # end stand at its ends (as in `gain`)
-        for m in _HAN.finditer(text):
-            if m.end() - m.start() >= 2:
-                self._scan_clause(m.group(), m.start(), guarded, found, floor)
+        scan_clause = self._scan_clause
+        for m in _CLAUSE.finditer(text):
+            scan_clause(m.group(), m.start(), guarded, found, floor)
         return found
 
     def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
-        costs, unk = self._costs, self._unk
-        tokens = self._segment(clause)
+        costs = self._costs
+        # the tokens, their offsets in the clause and their unigram log10 probabilities
+        tokens, offsets, lps = self._segment_tokens(clause)
         ntok = len(tokens)
         if ntok < 2:
             return
-        offsets = []
-        pos = 0
-        for tok in tokens:
-            offsets.append(pos)
-            pos += len(tok)
         ranked_completions = self._ranked_completions
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob, long_word_credit = self.min_word_logprob, self.long_word_credit
         indels = self.indels
         missing = indels and self.missing
-        memo: list = [None, None]  # the clause's name shields and token log10 probabilities, once needed
+        word_candidates, word_max_logprob = self.word_candidates, self.word_max_logprob
+        memo: list = [None, lps]  # the clause's name shields (once needed) and token log10 probabilities
         for k in range(ntok):
             tok = tokens[k]
             i = offsets[k]
@@ -467,7 +468,8 @@ class ContextJudge:
                 # not a function character, nor the repeated A of an ABAC phrase: those
                 # get no substitution nor a missing character (a doubled one may still be
                 # an extra character)
-                suspect = costs.get(tok, unk) <= _SUSPECT_MAX_LOGPROB and not (
+                lp = lps[k]
+                suspect = lp <= _SUSPECT_MAX_LOGPROB and not (
                     (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok)
                 if missing or (indels and ((k and tok in tokens[k - 1]) or (k + 1 < ntok and tok in tokens[k + 1]))):
                     self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs, suspect)
@@ -491,8 +493,8 @@ class ContextJudge:
                     if ranked:
                         jobs.append((k + 1, [(c, conf[c]) for c in ranked], "char"))
                 nxt = tokens[k + 1] if k + 1 < ntok else ""
-                if (len(nxt) == 1 and nxt != tok and costs.get(tok, unk) < _PAIR_MAX_LOGPROB
-                        and costs.get(nxt, unk) < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
+                if (len(nxt) == 1 and nxt != tok and lp < _PAIR_MAX_LOGPROB
+                        and lps[k + 1] < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
                     # two lone characters in a row, neither a function word nor the same one
                     # twice (a reduplication: 酽酽的香茗): a word typed with the wrong
                     # characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
@@ -500,7 +502,7 @@ class ContextJudge:
                     options = self.pair_alternatives(pair)
                     if options:
                         jobs.append((k + 2, options, "pair"))
-            elif len(tok) == 2 and self.word_candidates and costs[tok] < self.word_max_logprob:
+            elif len(tok) == 2 and word_candidates and lps[k] < word_max_logprob:
                 options = self.word_alternatives(tok)
                 if options and not guarded[base + i] and not guarded[base + i + 1]:
                     jobs.append((k + 1, options, "word"))
@@ -840,14 +842,7 @@ class ContextJudge:
                     e += 1
                 if e - m >= 3:
                     out.append((offsets[m + 1], offsets[e - 1] + 1))
-        run = 0
-        for i, ch in enumerate(clause + "\n"):
-            if ch in TRANSLITERATION:
-                run += 1
-            else:
-                if run >= _TRANSLIT_RUN:
-                    out.append((i - run, i))
-                run = 0
+        out += [m.span() for m in _TRANSLIT_RUN_RE.finditer(clause)]
         return out
 
 
