@@ -710,6 +710,17 @@ find_cp(const uint32_t *a, Py_ssize_t n, uint32_t c)
     return lo < n && a[lo] == c ? lo : -1;
 }
 
+/* A bit per code point: the candidate characters of the `collect_completions` call under
+ * way (set on entry, cleared on exit; the GIL is held throughout). */
+static uint64_t *key_bits = NULL;
+#define KEY_BITS_WORDS ((0x10FFFF >> 6) + 1)
+
+static inline int
+key_bit(uint32_t c)
+{
+    return c <= 0x10FFFF && (key_bits[c >> 6] >> (c & 63)) & 1;
+}
+
 /* The completions of clause[i] by the characters of `keys` into `best` (see
  * `completions`); -1 with an exception on error. */
 static int
@@ -739,8 +750,17 @@ collect_completions(LatticeObject *self, PyObject *clause, Py_ssize_t i, Py_ssiz
     const uint32_t *kcp = (const uint32_t *)PyBytes_AS_STRING(kb);
     Py_ssize_t nk = PyBytes_GET_SIZE(kb) / (Py_ssize_t)sizeof(uint32_t);
     int rc = 0;
-    if (nk == 0)
-        goto done;
+    if (nk == 0) {
+        Py_DECREF(kb);
+        return 0;
+    }
+    if (key_bits == NULL && (key_bits = PyMem_Calloc(KEY_BITS_WORDS, sizeof(uint64_t))) == NULL) {
+        Py_DECREF(kb);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t q = 0; q < nk; q++)
+        key_bits[kcp[q] >> 6] |= (uint64_t)1 << (kcp[q] & 63);
     int kind = PyUnicode_KIND(clause);
     const void *data = PyUnicode_DATA(clause);
     const Table *mt = &self->masked;
@@ -767,8 +787,8 @@ collect_completions(LatticeObject *self, PyObject *clause, Py_ssize_t i, Py_ssiz
             const double *lps = mt->vlp + m->voff;
             double extra = per_char * (double)(len - 2);
             Py_ssize_t nv = (Py_ssize_t)m->vlen;
-            if (mt->sorted == 1 && nk < nv) {
-                /* fewer candidates: search each among the sorted completions */
+            if (mt->sorted == 1 && nv > 32 * nk) {
+                /* many more completions than candidates (\0的): search each among the sorted completions */
                 for (Py_ssize_t q = 0; q < nk; q++) {
                     Py_ssize_t v = find_cp(vals, nv, kcp[q]);
                     if (v < 0)
@@ -779,9 +799,9 @@ collect_completions(LatticeObject *self, PyObject *clause, Py_ssize_t i, Py_ssiz
                         goto fail;
                 }
             } else {
-                /* fewer completions than candidates: search each among the candidates */
+                /* test each completion against the candidates' bits */
                 for (Py_ssize_t v = 0; v < nv; v++) {
-                    if (find_cp(kcp, nk, vals[v]) < 0)
+                    if (!key_bit(vals[v]))
                         continue;
                     if (isnan(lps[v]))
                         goto not_a_word;
@@ -797,6 +817,8 @@ not_a_word:
 fail:
     rc = -1;
 done:
+    for (Py_ssize_t q = 0; q < nk; q++)
+        key_bits[kcp[q] >> 6] = 0;
     Py_DECREF(kb);
     return rc;
 }
