@@ -270,6 +270,9 @@ class ContextJudge:
         self._segment = lm.segmenter
         self._segment_scored = lm.scored_segmenter
         self._segment_tokens = lm.token_segmenter
+        import kenlm
+
+        self._State = kenlm.State
         self._model = lm.model  # last: `gain` loads nothing once it is set
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
@@ -779,27 +782,23 @@ class ContextJudge:
         return best
 
     def _left_state(self, tokens, lo):
-        import kenlm
-
-        model = self._model
-        state = kenlm.State()
+        model, new_state = self._model, self._State
+        state = new_state()
         if lo <= _CONTEXT:
             model.BeginSentenceWrite(state)
             first = 0
         else:
             model.NullContextWrite(state)
             first = lo - _CONTEXT
-        out = kenlm.State()
+        out = new_state()
         for t in tokens[first:lo]:
             model.BaseScore(state, t, out)
             state, out = out, state
         return state
 
     def _window_score(self, state, tokens, tail, eos) -> float:
-        import kenlm
-
-        base = self._model.BaseScore
-        a, b = kenlm.State(), kenlm.State()
+        base, new_state = self._model.BaseScore, self._State
+        a, b = new_state(), new_state()
         total = base(state, tokens[0], a)
         for t in tokens[1:]:
             total += base(a, t, b)
@@ -821,27 +820,31 @@ class ContextJudge:
         or more transliteration characters in a row (马拉多那)."""
         out = []
         ntok = len(tokens)
-        for s in range(ntok - 1):
-            if len(tokens[s]) == 1 and tokens[s] in SURNAMES:
-                lone = 0
-                while lone < 2 and s + 1 + lone < ntok and len(tokens[s + 1 + lone]) == 1:
-                    lone += 1
-                if lone:
-                    out.append((offsets[s] + 1, offsets[s] + 1 + lone))
-        for m in range(1, ntok):
-            if tokens[m] in TITLES:
-                s = m
-                while s > 0 and m - s < 4 and len(tokens[s - 1]) == 1:
-                    s -= 1
-                if m - s >= 2:
-                    out.append((offsets[s], offsets[m]))
-        for m in range(ntok - 2):
-            if tokens[m] in BYLINES:
-                e = m + 1
-                while e < ntok and e - m <= 3 and len(tokens[e]) == 1:
-                    e += 1
-                if e - m >= 3:
-                    out.append((offsets[m + 1], offsets[e - 1] + 1))
+        # each kind is looked for only in a clause with a token of it (most have none)
+        if not SURNAMES.isdisjoint(tokens):
+            for s in range(ntok - 1):
+                if len(tokens[s]) == 1 and tokens[s] in SURNAMES:
+                    lone = 0
+                    while lone < 2 and s + 1 + lone < ntok and len(tokens[s + 1 + lone]) == 1:
+                        lone += 1
+                    if lone:
+                        out.append((offsets[s] + 1, offsets[s] + 1 + lone))
+        if not TITLES.isdisjoint(tokens):
+            for m in range(1, ntok):
+                if tokens[m] in TITLES:
+                    s = m
+                    while s > 0 and m - s < 4 and len(tokens[s - 1]) == 1:
+                        s -= 1
+                    if m - s >= 2:
+                        out.append((offsets[s], offsets[m]))
+        if not BYLINES.isdisjoint(tokens):
+            for m in range(ntok - 2):
+                if tokens[m] in BYLINES:
+                    e = m + 1
+                    while e < ntok and e - m <= 3 and len(tokens[e]) == 1:
+                        e += 1
+                    if e - m >= 3:
+                        out.append((offsets[m + 1], offsets[e - 1] + 1))
         out += [m.span() for m in _TRANSLIT_RUN_RE.finditer(clause)]
         return out
 
