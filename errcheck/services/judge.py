@@ -441,18 +441,14 @@ class ContextJudge:
         found: list[Proposal] = []
         # a clause is a maximal run of Chinese characters: the model's sentence start and
         # end stand at its ends (as in `gain`)
-        scan_clause = self._scan_clause
-        for m in _CLAUSE.finditer(text):
-            scan_clause(m.group(), m.start(), guarded, found, floor)
+        self._scan_clauses(text, guarded, found, floor)
         return found
 
-    def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
+    def _scan_clauses(self, text: str, guarded, found: list, floor: float) -> None:
+        """Each clause of ``text`` (a run of two or more Chinese characters): the jobs of
+        its suspects, scored by `_run_jobs` into ``found``."""
         costs = self._costs
-        # the tokens, their offsets in the clause and their unigram log10 probabilities
-        tokens, offsets, lps = self._segment_tokens(clause)
-        ntok = len(tokens)
-        if ntok < 2:
-            return
+        segment_tokens = self._segment_tokens
         ranked_completions = self._ranked_completions
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
@@ -460,57 +456,73 @@ class ContextJudge:
         indels = self.indels
         missing = indels and self.missing
         word_candidates, word_max_logprob = self.word_candidates, self.word_max_logprob
-        memo: list = [None, lps]  # the clause's name shields (once needed) and token log10 probabilities
-        for k in range(ntok):
-            tok = tokens[k]
-            i = offsets[k]
-            jobs = []
-            if len(tok) == 1:
-                if guarded[base + i]:
-                    continue
-                # not a function character, nor the repeated A of an ABAC phrase: those
-                # get no substitution nor a missing character (a doubled one may still be
-                # an extra character)
-                lp = lps[k]
-                suspect = lp <= _SUSPECT_MAX_LOGPROB and not (
-                    (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok)
-                if missing or (indels and ((k and tok in tokens[k - 1]) or (k + 1 < ntok and tok in tokens[k + 1]))):
-                    self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs, suspect)
-                if not suspect:
+        word_table, word_domain = self._word_table, self._word_domain
+        run_jobs = self._run_jobs
+        for m in _CLAUSE.finditer(text):
+            clause = m.group()
+            base = m.start()
+            # the tokens, their offsets in the clause and their unigram log10 probabilities
+            tokens, offsets, lps = segment_tokens(clause)
+            ntok = len(tokens)
+            if ntok < 2:
+                continue
+            memo: list = [None, lps]  # the clause's name shields (once needed) and token log10 probabilities
+            for k in range(ntok):
+                tok = tokens[k]
+                if len(tok) == 1:
+                    i = offsets[k]
+                    if guarded[base + i]:
+                        continue
+                    jobs = []
+                    # not a function character, nor the repeated A of an ABAC phrase: those
+                    # get no substitution nor a missing character (a doubled one may still be
+                    # an extra character)
+                    lp = lps[k]
+                    suspect = lp <= _SUSPECT_MAX_LOGPROB and not (
+                        (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok)
+                    if missing or (indels and ((k and tok in tokens[k - 1])
+                                               or (k + 1 < ntok and tok in tokens[k + 1]))):
+                        self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs, suspect)
+                    if not suspect:
+                        if jobs:
+                            run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                        continue
+                    conf = confusion.get(tok)
+                    if conf is None:
+                        conf = self.confusion(tok)
+                    keys = confusion_keys[tok]
+                    if tok not in costs and tok not in common:
+                        # a rare character the model does not know (仼, 迀): any common
+                        # character that completes a word is a candidate, as a look-alike
+                        conf, keys = self._rare_candidates, common
+                    if conf:
+                        # candidates that complete a word: only the few completing the
+                        # likeliest words go to the language model
+                        ranked = ranked_completions(clause, i, max_word, keys, long_word_credit, max_candidates,
+                                                    min_word_logprob)
+                        if ranked:
+                            jobs.append((k + 1, [(c, conf[c]) for c in ranked], "char"))
+                    nxt = tokens[k + 1] if k + 1 < ntok else ""
+                    if (len(nxt) == 1 and nxt != tok and lp < _PAIR_MAX_LOGPROB
+                            and lps[k + 1] < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
+                        # two lone characters in a row, neither a function word nor the same one
+                        # twice (a reduplication: 酽酽的香茗): a word typed with the wrong
+                        # characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
+                        pair = tok + nxt
+                        options = self.pair_alternatives(pair)
+                        if options:
+                            jobs.append((k + 2, options, "pair"))
                     if jobs:
-                        self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
-                    continue
-                conf = confusion.get(tok)
-                if conf is None:
-                    conf = self.confusion(tok)
-                keys = confusion_keys[tok]
-                if tok not in costs and tok not in common:
-                    # a rare character the model does not know (仼, 迀): any common
-                    # character that completes a word is a candidate, as a look-alike
-                    conf, keys = self._rare_candidates, common
-                if conf:
-                    # candidates that complete a word: only the few completing the
-                    # likeliest words go to the language model
-                    ranked = ranked_completions(clause, i, max_word, keys, long_word_credit, max_candidates,
-                                                min_word_logprob)
-                    if ranked:
-                        jobs.append((k + 1, [(c, conf[c]) for c in ranked], "char"))
-                nxt = tokens[k + 1] if k + 1 < ntok else ""
-                if (len(nxt) == 1 and nxt != tok and lp < _PAIR_MAX_LOGPROB
-                        and lps[k + 1] < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
-                    # two lone characters in a row, neither a function word nor the same one
-                    # twice (a reduplication: 酽酽的香茗): a word typed with the wrong
-                    # characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
-                    pair = tok + nxt
-                    options = self.pair_alternatives(pair)
-                    if options:
-                        jobs.append((k + 2, options, "pair"))
-            elif len(tok) == 2 and word_candidates and lps[k] < word_max_logprob:
-                options = self.word_alternatives(tok)
-                if options and not guarded[base + i] and not guarded[base + i + 1]:
-                    jobs.append((k + 1, options, "word"))
-            if jobs:
-                self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                        run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                elif len(tok) == 2 and word_candidates and lps[k] < word_max_logprob:
+                    # `word_alternatives`, its precomputed table inline
+                    if word_table is not None and tok in word_domain:
+                        options = word_table.get(tok)
+                    else:
+                        options = self.word_alternatives(tok)
+                    i = offsets[k]
+                    if options and not guarded[base + i] and not guarded[base + i + 1]:
+                        run_jobs(clause, tokens, offsets, k, [(k + 1, options, "word")], base, found, floor, memo)
 
     def _run_jobs(self, clause, tokens, offsets, k, jobs, base, found, floor, memo) -> None:
         """Score each job (replacements of ``tokens[k:kend]``) and keep the best
@@ -552,8 +564,8 @@ class ContextJudge:
 
     def _indel_jobs(self, clause, tokens, offsets, k, guarded, base, jobs, suspect: bool) -> None:
         """A missing or an extra character at the lone character ``tokens[k]`` (``suspect``:
-        whether it is a suspect of substitutions, see `_scan_clause`): jobs
-        (see `_scan_clause`) of kind ``missing`` (the character with a common character
+        whether it is a suspect of substitutions, see `_scan_clauses`): jobs
+        (see `_scan_clauses`) of kind ``missing`` (the character with a common character
         before or after it that completes a vocabulary word: 财 of 财拨款 → 财政, by the
         masked index with the mask at the insertion point) and ``extra`` (the character
         deleted, when it doubles a neighbour or repeats a character of a neighbouring
@@ -714,7 +726,7 @@ class ContextJudge:
         return sorted(out.items())
 
     def _word_domain_of(self) -> frozenset[str]:
-        """The words `_scan_clause` asks `word_alternatives` about."""
+        """The words `_scan_clauses` asks `word_alternatives` about."""
         return frozenset(w for w, lp in self._costs.items()
                          if len(w) == 2 and lp < self.word_max_logprob and _HAN.fullmatch(w))
 
