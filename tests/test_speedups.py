@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from errcheck.services import lm as lm_module
 from errcheck.services.judge import ContextJudge
-from errcheck.services.lm import LanguageModel, viterbi_py, viterbi_scored_py
+from errcheck.services.lm import LanguageModel, viterbi_py, viterbi_scored_py, viterbi_tokens_py
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -61,6 +61,8 @@ def test_the_judge_and_the_model_share_one_native_lattice(loaded_judge, model):
     # the judge segments and completes with the model's compiled lattice
     assert loaded_judge._segment == native.viterbi and loaded_judge._segment_scored == native.viterbi_scored
     assert loaded_judge._completions == native.completions
+    assert loaded_judge._ranked_completions == native.ranked_completions
+    assert loaded_judge._segment_tokens == native.viterbi_tokens
     # the model segments with it too, as the Python code does
     text = "全县人民正在过上幸福生活，国家权力机关依法履职"
     assert model.segment(text) == viterbi_py(text, model.lattice, model.unknown_logprob)
@@ -76,6 +78,7 @@ def test_native_viterbi_matches_python_on_real_prose(loaded_judge, native):
     for clause in clauses:
         assert native.viterbi_scored(clause) == viterbi_scored_py(
             clause, loaded_judge.lm.lattice, loaded_judge._unk)
+        assert native.viterbi_tokens(clause) == viterbi_tokens_py(clause, loaded_judge.lm.lattice, loaded_judge._unk)
 
 
 @needs_ext
@@ -85,6 +88,13 @@ def test_native_viterbi_matches_python_on_any_string(loaded_judge, native, text)
     tokens, score = native.viterbi_scored(text)
     assert (tokens, score) == viterbi_scored_py(text, loaded_judge.lm.lattice, loaded_judge._unk)
     assert native.viterbi(text) == tokens
+    # with each token's offset and unigram log10 probability (the vocabulary's, or the
+    # unknown word's), as the scan reads them
+    got = native.viterbi_tokens(text)
+    assert got == viterbi_tokens_py(text, loaded_judge.lm.lattice, loaded_judge._unk)
+    costs, unk = loaded_judge._costs, loaded_judge._unk
+    assert got[0] == tokens and got[2] == [costs.get(t, unk) for t in tokens]
+    assert [text[a:a + len(t)] for a, t in zip(got[1], tokens)] == tokens
 
 
 def _keys(judge, ch):
