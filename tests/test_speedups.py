@@ -265,3 +265,17 @@ def test_without_the_extension_the_judge_decides_the_same(loaded_judge, monkeypa
     got = plain.candidates(text, floor=0.0)
     assert got == loaded_judge.candidates(text, floor=0.0)
     assert any(p.suggestion == "幸" for p in got)
+
+
+@needs_ext
+def test_a_stale_build_is_not_used(monkeypatch):
+    """A module compiled from an older source (an editable install not rebuilt) lacks
+    methods the judge calls: the Python twins serve instead of failing on first use."""
+    assert lm_module._native_lattice_type() is _speedups.Lattice
+    stale = type("Lattice", (), {name: None for name in lm_module._NATIVE_METHODS if name != "viterbi_tokens"})
+    monkeypatch.setattr(_speedups, "Lattice", stale)
+    assert lm_module._native_lattice_type() is None
+    model = LanguageModel().load()
+    assert model.native is None
+    text = "全县人民正在过上幸福生活"
+    assert model.token_segmenter(text) == viterbi_tokens_py(text, model.lattice, model.unknown_logprob)

@@ -295,10 +295,18 @@ def viterbi_tokens_py(text: str, lattice: dict, unk: float) -> tuple[list[str], 
     return tokens, starts, lps
 
 
+#: what the judge calls on the compiled lattice: a module built from an older source (an
+#: editable install not rebuilt) lacks some, and the Python twins serve instead
+_NATIVE_METHODS = ("viterbi", "viterbi_scored", "viterbi_tokens", "completions", "ranked_completions", "index_masked")
+
+
 def _native_lattice_type():
-    """``errcheck._speedups.Lattice`` when the package was built with its C kernels."""
+    """``errcheck._speedups.Lattice`` when the package was built with its C kernels (from
+    this source: with every method of `_NATIVE_METHODS`)."""
     try:
         from .._speedups import Lattice
     except ImportError:  # pragma: no cover - a build without a C compiler
+        return None
+    if not all(hasattr(Lattice, name) for name in _NATIVE_METHODS):  # pragma: no cover - a stale build
         return None
     return Lattice
