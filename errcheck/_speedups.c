@@ -35,6 +35,7 @@ lattice_entry(PyObject *entry, double unk, double *lp, int *more)
  * Built once from the Python dicts (LanguageModel.lattice, the judge's masked index):
  * `errcheck.services.lm.LanguageModel.native`. */
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -57,6 +58,7 @@ typedef struct {
     size_t vpool_len, vpool_cap;
     PyObject **vobj; /* masked table: the value characters as str objects (hash cached) */
     size_t vobj_cap;
+    double *vlp;     /* masked table: each value's word's log10 probability (the lattice's; NaN: not a word) */
     int sorted;      /* masked table: every slot's values are in code-point order */
 } Table;
 
@@ -65,6 +67,7 @@ typedef struct {
     Table lat;
     Table masked;
     double unk; /* log10 probability of a character outside the vocabulary */
+    PyObject *keys_cache; /* frozenset of candidate characters -> bytes: their code points, sorted */
 } LatticeObject;
 
 static inline uint64_t
@@ -89,6 +92,7 @@ table_init(Table *t, Py_ssize_t n)
     t->vpool_len = t->vpool_cap = 0;
     t->vobj = NULL;
     t->vobj_cap = 0;
+    t->vlp = NULL;
     t->sorted = 0;
     if (t->slots == NULL) {
         PyErr_NoMemory();
@@ -107,6 +111,8 @@ table_free(Table *t)
     PyMem_Free(t->vobj);
     t->vobj = NULL;
     t->vobj_cap = 0;
+    PyMem_Free(t->vlp);
+    t->vlp = NULL;
     PyMem_Free(t->slots);
     PyMem_Free(t->pool);
     PyMem_Free(t->vpool);
@@ -320,6 +326,7 @@ Lattice_dealloc(LatticeObject *self)
 {
     table_free(&self->lat);
     table_free(&self->masked);
+    Py_CLEAR(self->keys_cache);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -339,6 +346,43 @@ Lattice_init(LatticeObject *self, PyObject *args, PyObject *kwds)
     return lattice_fill(&self->lat, lattice, unk);
 }
 
+/* Each value of the masked table `t`: the log10 probability of the word it completes (the
+ * key with the value at the mask), from the lattice; NaN when that is not a word of the
+ * lattice (`completions` raises KeyError if it meets one). */
+static int
+masked_word_logprobs(LatticeObject *self, Table *t)
+{
+    t->vlp = PyMem_Malloc(sizeof(double) * (t->vpool_len ? t->vpool_len : 1));
+    if (t->vlp == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    uint32_t key[MAX_KEY];
+    for (size_t k = 0; k <= t->mask; k++) {
+        Slot *s = &t->slots[k];
+        if (s->len == 0)
+            continue;
+        memcpy(key, t->pool + s->off, s->len * sizeof(uint32_t));
+        uint32_t pos = 0;
+        while (pos < s->len && key[pos] != 0)
+            pos++;
+        for (uint32_t v = 0; v < s->vlen; v++) {
+            double lp = NAN;
+            if (pos < s->len) {
+                key[pos] = t->vpool[s->voff + v];
+                uint64_t h = HASH_INIT;
+                for (uint32_t j = 0; j < s->len; j++)
+                    h = hash_step(h, key[j]);
+                Slot *w = table_find(&self->lat, h, key, s->len);
+                if (w->len != 0 && (w->flags & 1))
+                    lp = w->lp;
+            }
+            t->vlp[s->voff + v] = lp;
+        }
+    }
+    return 0;
+}
+
 /* index_masked(masked) -> bool: load the masked-word index (once: it is derived from the
  * same vocabulary as the lattice, and a scan may be reading it in another thread);
  * whether it was loaded now. */
@@ -351,7 +395,7 @@ Lattice_index_masked(LatticeObject *self, PyObject *args)
     if (self->masked.slots != NULL)
         Py_RETURN_FALSE;
     Table t;
-    if (masked_fill(&t, masked) < 0) {
+    if (masked_fill(&t, masked) < 0 || masked_word_logprobs(self, &t) < 0) {
         table_free(&t);
         return NULL;
     }
@@ -359,22 +403,37 @@ Lattice_index_masked(LatticeObject *self, PyObject *args)
     Py_RETURN_TRUE;
 }
 
-/* Segment cps[0:n] (read from a str); the tokens as (start, end) in back[], their count. */
+/* Segment `text`: the list of its tokens, and the sum of their log10 probabilities in
+ * *score; with `starts` and `lps`, also new lists of each token's offset and log10
+ * probability (the lattice's, or `unk` for a character outside the vocabulary). */
 static PyObject *
-native_segment(LatticeObject *self, PyObject *text, double *score)
+native_segment_full(LatticeObject *self, PyObject *text, double *score, PyObject **starts, PyObject **lps)
 {
     double unk = self->unk;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     *score = 0.0;
-    if (n == 0)
+    if (n == 0) {
+        if (starts != NULL) {
+            *starts = PyList_New(0);
+            *lps = PyList_New(0);
+            if (*starts == NULL || *lps == NULL) {
+                Py_CLEAR(*starts);
+                Py_CLEAR(*lps);
+                return NULL;
+            }
+        }
         return PyList_New(0);
+    }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     uint32_t *cps = PyMem_Malloc(sizeof(uint32_t) * n);
     double *best = PyMem_Malloc(sizeof(double) * (n + 1));
+    double *tlp = PyMem_Malloc(sizeof(double) * (n + 1)); /* the log10 probability of the token ending there */
     Py_ssize_t *back = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
     PyObject *out = NULL;
-    if (cps == NULL || best == NULL || back == NULL) {
+    if (starts != NULL)
+        *starts = *lps = NULL;
+    if (cps == NULL || best == NULL || back == NULL || tlp == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -401,6 +460,7 @@ native_segment(LatticeObject *self, PyObject *text, double *score)
         if (sc > best[i + 1]) {
             best[i + 1] = sc;
             back[i + 1] = i;
+            tlp[i + 1] = lp;
         }
         Py_ssize_t j = i + 1;
         while (more && j < n) {
@@ -417,6 +477,7 @@ native_segment(LatticeObject *self, PyObject *text, double *score)
                 if (sc > best[j]) {
                     best[j] = sc;
                     back[j] = i;
+                    tlp[j] = s->lp;
                 }
             }
         }
@@ -428,20 +489,48 @@ native_segment(LatticeObject *self, PyObject *text, double *score)
     out = PyList_New(count);
     if (out == NULL)
         goto done;
+    if (starts != NULL) {
+        *starts = PyList_New(count);
+        *lps = PyList_New(count);
+        if (*starts == NULL || *lps == NULL)
+            goto fail;
+    }
     Py_ssize_t k = count;
     for (Py_ssize_t j = n; j > 0; j = back[j]) {
         PyObject *tok = PyUnicode_Substring(text, back[j], j);
-        if (tok == NULL) {
-            Py_CLEAR(out);
-            goto done;
-        }
+        if (tok == NULL)
+            goto fail;
         PyList_SET_ITEM(out, --k, tok);
+        if (starts != NULL) {
+            PyObject *at = PyLong_FromSsize_t(back[j]);
+            if (at == NULL)
+                goto fail;
+            PyList_SET_ITEM(*starts, k, at);
+            PyObject *lp = PyFloat_FromDouble(tlp[j]);
+            if (lp == NULL)
+                goto fail;
+            PyList_SET_ITEM(*lps, k, lp);
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+    if (starts != NULL) {
+        Py_CLEAR(*starts);
+        Py_CLEAR(*lps);
     }
 done:
     PyMem_Free(cps);
     PyMem_Free(best);
+    PyMem_Free(tlp);
     PyMem_Free(back);
     return out;
+}
+
+static PyObject *
+native_segment(LatticeObject *self, PyObject *text, double *score)
+{
+    return native_segment_full(self, text, score, NULL, NULL);
 }
 
 static PyObject *
@@ -467,76 +556,214 @@ Lattice_viterbi_scored(LatticeObject *self, PyObject *args)
     return Py_BuildValue("(Nd)", tokens, score);
 }
 
-/* A completion c of the masked key (its mask at `pos`): the word's probability plus
- * `per_char` for each character beyond two, kept in `best` under the character object `ch`
- * when it beats the one there. */
-static int
-consider(LatticeObject *self, PyObject *best, uint32_t *key, Py_ssize_t len, Py_ssize_t pos, uint32_t c,
-         PyObject *ch, double per_char)
+/* viterbi_tokens(text) -> (tokens, starts, logprobs): the segmentation of `viterbi`, each
+ * token's offset in `text`, and each token's log10 probability (the lattice's; the
+ * unknown word's for a character outside the vocabulary): lm.viterbi_tokens_py. */
+static PyObject *
+Lattice_viterbi_tokens(LatticeObject *self, PyObject *args)
 {
-    key[pos] = c;
-    uint64_t h = HASH_INIT;
-    for (Py_ssize_t k = 0; k < len; k++)
-        h = hash_step(h, key[k]);
-    Slot *w = table_find(&self->lat, h, key, len);
-    key[pos] = 0;
-    if (w->len == 0 || !(w->flags & 1)) {
-        PyErr_SetString(PyExc_KeyError, "a masked-index completion is not a word of the lattice");
-        return -1;
+    PyObject *text, *starts, *lps;
+    double score;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    PyObject *tokens = native_segment_full(self, text, &score, &starts, &lps);
+    if (tokens == NULL)
+        return NULL;
+    return Py_BuildValue("(NNN)", tokens, starts, lps);
+}
+
+/* The best word a candidate character completes, in `completions`. */
+typedef struct {
+    uint32_t cp;
+    PyObject *obj; /* borrowed from the masked table */
+    double lp;
+} Best;
+
+typedef struct {
+    Best *items;
+    Py_ssize_t len, cap;
+    Best local[32];
+} BestList;
+
+static void
+best_init(BestList *b)
+{
+    b->items = b->local;
+    b->len = 0;
+    b->cap = 32;
+}
+
+static void
+best_free(BestList *b)
+{
+    if (b->items != b->local)
+        PyMem_Free(b->items);
+}
+
+/* A completion (code point c, str ch) whose word scores lp: kept when it beats the one
+ * kept for c (or -99 when none), as `_completions_py` does. */
+static int
+best_consider(BestList *b, uint32_t c, PyObject *ch, double lp)
+{
+    for (Py_ssize_t k = 0; k < b->len; k++) {
+        if (b->items[k].cp == c) {
+            if (lp > b->items[k].lp)
+                b->items[k].lp = lp;
+            return 0;
+        }
     }
-    PyObject *prev = PyDict_GetItemWithError(best, ch);
-    double pv = -99.0;
-    if (prev != NULL)
-        pv = PyFloat_AsDouble(prev);
-    else if (PyErr_Occurred())
-        return -1;
-    double lp = w->lp + per_char * (double)(len - 2);
-    if (lp > pv) {
-        PyObject *val = PyFloat_FromDouble(lp);
-        if (val == NULL)
+    if (!(lp > -99.0))
+        return 0;
+    if (b->len == b->cap) {
+        Py_ssize_t ncap = b->cap * 2;
+        Best *nb = PyMem_Malloc(sizeof(Best) * ncap);
+        if (nb == NULL) {
+            PyErr_NoMemory();
             return -1;
-        int rc = PyDict_SetItem(best, ch, val);
-        Py_DECREF(val);
-        return rc;
+        }
+        memcpy(nb, b->items, sizeof(Best) * b->len);
+        if (b->items != b->local)
+            PyMem_Free(b->items);
+        b->items = nb;
+        b->cap = ncap;
     }
+    b->items[b->len].cp = c;
+    b->items[b->len].obj = ch;
+    b->items[b->len].lp = lp;
+    b->len++;
     return 0;
 }
 
-/* completions(clause, i, max_word, keys[, per_char]) -> dict: for each character of `keys`
- * that completes a vocabulary word of 2..max_word characters around clause[i] (by the
- * masked index), the best such word's log10 probability (the lattice's) plus `per_char`
- * (default 0) for each of its characters beyond two: ContextJudge._completions_py over
- * native tables. */
-static PyObject *
-Lattice_completions(LatticeObject *self, PyObject *args)
+static int
+cp_cmp(const void *a, const void *b)
 {
-    PyObject *clause, *keys;
-    Py_ssize_t i, max_word;
-    double per_char = 0.0;
-    if (!PyArg_ParseTuple(args, "UnnO|d", &clause, &i, &max_word, &keys, &per_char))
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The single characters of the set `keys` as sorted code points: a new reference to a
+ * bytes object, kept in the lattice's cache when `keys` is a frozenset (the judge's
+ * confusion sets are built once and passed again and again). */
+static PyObject *
+sorted_keys(LatticeObject *self, PyObject *keys)
+{
+    int frozen = PyFrozenSet_CheckExact(keys);
+    if (frozen && self->keys_cache != NULL) {
+        PyObject *got = PyDict_GetItemWithError(self->keys_cache, keys);
+        if (got != NULL) {
+            Py_INCREF(got);
+            return got;
+        }
+        if (PyErr_Occurred())
+            return NULL;
+    }
+    Py_ssize_t cap = PySet_GET_SIZE(keys);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (cap ? cap : 1) * (Py_ssize_t)sizeof(uint32_t));
+    if (out == NULL)
         return NULL;
+    uint32_t *cps = (uint32_t *)PyBytes_AS_STRING(out);
+    Py_ssize_t n = 0;
+    PyObject *it = PyObject_GetIter(keys);
+    if (it == NULL) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    PyObject *ch;
+    while ((ch = PyIter_Next(it)) != NULL) {
+        if (PyUnicode_Check(ch) && PyUnicode_GET_LENGTH(ch) == 1 && n < cap)
+            cps[n++] = PyUnicode_READ_CHAR(ch, 0);
+        Py_DECREF(ch);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    qsort(cps, n, sizeof(uint32_t), cp_cmp);
+    if (_PyBytes_Resize(&out, n * (Py_ssize_t)sizeof(uint32_t)) < 0)
+        return NULL;
+    if (frozen) {
+        if (self->keys_cache == NULL && (self->keys_cache = PyDict_New()) == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        if (PyDict_GET_SIZE(self->keys_cache) < (1 << 16) && PyDict_SetItem(self->keys_cache, keys, out) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* index of c in the sorted a[0:n], or -1 */
+static inline Py_ssize_t
+find_cp(const uint32_t *a, Py_ssize_t n, uint32_t c)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (a[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && a[lo] == c ? lo : -1;
+}
+
+/* A bit per code point: the candidate characters of the `collect_completions` call under
+ * way (set on entry, cleared on exit; the GIL is held throughout). */
+static uint64_t *key_bits = NULL;
+#define KEY_BITS_WORDS ((0x10FFFF >> 6) + 1)
+
+static inline int
+key_bit(uint32_t c)
+{
+    return c <= 0x10FFFF && (key_bits[c >> 6] >> (c & 63)) & 1;
+}
+
+/* The completions of clause[i] by the characters of `keys` into `best` (see
+ * `completions`); -1 with an exception on error. */
+static int
+collect_completions(LatticeObject *self, PyObject *clause, Py_ssize_t i, Py_ssize_t max_word, PyObject *keys,
+                    double per_char, BestList *best)
+{
     if (!PyAnySet_Check(keys)) {
         PyErr_SetString(PyExc_TypeError, "keys must be a set or frozenset");
-        return NULL;
+        return -1;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(clause);
     if (i < 0 || i >= n) {
         PyErr_SetString(PyExc_IndexError, "position outside the clause");
-        return NULL;
+        return -1;
     }
     if (self->masked.slots == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "the masked-word index is not loaded (index_masked)");
-        return NULL;
+        return -1;
     }
     if (max_word < 1 || max_word > MAX_KEY / 2) {
         PyErr_SetString(PyExc_ValueError, "max_word out of range");
-        return NULL;
+        return -1;
     }
+    PyObject *kb = sorted_keys(self, keys);
+    if (kb == NULL)
+        return -1;
+    const uint32_t *kcp = (const uint32_t *)PyBytes_AS_STRING(kb);
+    Py_ssize_t nk = PyBytes_GET_SIZE(kb) / (Py_ssize_t)sizeof(uint32_t);
+    int rc = 0;
+    if (nk == 0) {
+        Py_DECREF(kb);
+        return 0;
+    }
+    if (key_bits == NULL && (key_bits = PyMem_Calloc(KEY_BITS_WORDS, sizeof(uint64_t))) == NULL) {
+        Py_DECREF(kb);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t q = 0; q < nk; q++)
+        key_bits[kcp[q] >> 6] |= (uint64_t)1 << (kcp[q] & 63);
     int kind = PyUnicode_KIND(clause);
     const void *data = PyUnicode_DATA(clause);
-    PyObject *best = PyDict_New();
-    if (best == NULL)
-        return NULL;
+    const Table *mt = &self->masked;
     uint32_t key[MAX_KEY];
     Py_ssize_t a0 = i - max_word + 1 > 0 ? i - max_word + 1 : 0;
     for (Py_ssize_t a = a0; a <= i; a++) {
@@ -552,62 +779,139 @@ Lattice_completions(LatticeObject *self, PyObject *args)
             uint64_t h = HASH_INIT;
             for (Py_ssize_t k = 0; k < len; k++)
                 h = hash_step(h, key[k]);
-            Slot *m = table_find(&self->masked, h, key, len);
+            Slot *m = table_find(mt, h, key, len);
             if (m->len == 0)
                 continue;
-            const uint32_t *vals = self->masked.vpool + m->voff;
-            PyObject **objs = self->masked.vobj + m->voff;
-            if ((Py_ssize_t)m->vlen <= PySet_GET_SIZE(keys) || self->masked.sorted != 1) {
-                /* fewer completions than candidates: test each completion */
-                for (uint32_t v = 0; v < m->vlen; v++) {
-                    int in = PySet_Contains(keys, objs[v]);
-                    if (in < 0)
-                        goto fail;
-                    if (in && consider(self, best, key, len, i - a, vals[v], objs[v], per_char) < 0)
+            const uint32_t *vals = mt->vpool + m->voff;
+            PyObject **objs = mt->vobj + m->voff;
+            const double *lps = mt->vlp + m->voff;
+            double extra = per_char * (double)(len - 2);
+            Py_ssize_t nv = (Py_ssize_t)m->vlen;
+            if (mt->sorted == 1 && nv > 32 * nk) {
+                /* many more completions than candidates (\0的): search each among the sorted completions */
+                for (Py_ssize_t q = 0; q < nk; q++) {
+                    Py_ssize_t v = find_cp(vals, nv, kcp[q]);
+                    if (v < 0)
+                        continue;
+                    if (isnan(lps[v]))
+                        goto not_a_word;
+                    if (best_consider(best, vals[v], objs[v], lps[v] + extra) < 0)
                         goto fail;
                 }
             } else {
-                /* fewer candidates: search each among the sorted completions */
-                PyObject *it = PyObject_GetIter(keys);
-                if (it == NULL)
-                    goto fail;
-                PyObject *ch;
-                while ((ch = PyIter_Next(it)) != NULL) {
-                    if (PyUnicode_Check(ch) && PyUnicode_GET_LENGTH(ch) == 1) {
-                        uint32_t c = PyUnicode_READ_CHAR(ch, 0);
-                        uint32_t lo = 0, hi = m->vlen;
-                        while (lo < hi) {
-                            uint32_t mid = (lo + hi) / 2;
-                            if (vals[mid] < c)
-                                lo = mid + 1;
-                            else
-                                hi = mid;
-                        }
-                        if (lo < m->vlen && vals[lo] == c && consider(self, best, key, len, i - a, c, objs[lo], per_char) < 0) {
-                            Py_DECREF(ch);
-                            Py_DECREF(it);
-                            goto fail;
-                        }
-                    }
-                    Py_DECREF(ch);
+                /* test each completion against the candidates' bits */
+                for (Py_ssize_t v = 0; v < nv; v++) {
+                    if (!key_bit(vals[v]))
+                        continue;
+                    if (isnan(lps[v]))
+                        goto not_a_word;
+                    if (best_consider(best, vals[v], objs[v], lps[v] + extra) < 0)
+                        goto fail;
                 }
-                Py_DECREF(it);
-                if (PyErr_Occurred())
-                    goto fail;
             }
         }
     }
-    return best;
+    goto done;
+not_a_word:
+    PyErr_SetString(PyExc_KeyError, "a masked-index completion is not a word of the lattice");
 fail:
-    Py_DECREF(best);
-    return NULL;
+    rc = -1;
+done:
+    for (Py_ssize_t q = 0; q < nk; q++)
+        key_bits[kcp[q] >> 6] = 0;
+    Py_DECREF(kb);
+    return rc;
+}
+
+/* completions(clause, i, max_word, keys[, per_char]) -> dict: for each character of `keys`
+ * that completes a vocabulary word of 2..max_word characters around clause[i] (by the
+ * masked index), the best such word's log10 probability (the lattice's) plus `per_char`
+ * (default 0) for each of its characters beyond two: ContextJudge._completions_py over
+ * native tables. */
+static PyObject *
+Lattice_completions(LatticeObject *self, PyObject *args)
+{
+    PyObject *clause, *keys;
+    Py_ssize_t i, max_word;
+    double per_char = 0.0;
+    if (!PyArg_ParseTuple(args, "UnnO|d", &clause, &i, &max_word, &keys, &per_char))
+        return NULL;
+    BestList best;
+    best_init(&best);
+    PyObject *out = NULL;
+    if (collect_completions(self, clause, i, max_word, keys, per_char, &best) < 0)
+        goto done;
+    out = PyDict_New();
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < best.len; k++) {
+        PyObject *val = PyFloat_FromDouble(best.items[k].lp);
+        if (val == NULL || PyDict_SetItem(out, best.items[k].obj, val) < 0) {
+            Py_XDECREF(val);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(val);
+    }
+done:
+    best_free(&best);
+    return out;
+}
+
+/* likeliest first, then by code point */
+static int
+best_cmp(const void *a, const void *b)
+{
+    const Best *x = a, *y = b;
+    if (x->lp != y->lp)
+        return x->lp > y->lp ? -1 : 1;
+    return (x->cp > y->cp) - (x->cp < y->cp);
+}
+
+/* ranked_completions(clause, i, max_word, keys, per_char, limit, floor) -> list[str]: the
+ * `limit` characters of `completions` whose words are likeliest (equal ones by
+ * character), minus those below `floor`: ContextJudge._ranked_completions_py. */
+static PyObject *
+Lattice_ranked_completions(LatticeObject *self, PyObject *args)
+{
+    PyObject *clause, *keys;
+    Py_ssize_t i, max_word, limit;
+    double per_char, floor;
+    if (!PyArg_ParseTuple(args, "UnnOdnd", &clause, &i, &max_word, &keys, &per_char, &limit, &floor))
+        return NULL;
+    BestList best;
+    best_init(&best);
+    PyObject *out = NULL;
+    if (collect_completions(self, clause, i, max_word, keys, per_char, &best) < 0)
+        goto done;
+    qsort(best.items, best.len, sizeof(Best), best_cmp);
+    Py_ssize_t top = limit < best.len ? (limit > 0 ? limit : 0) : best.len;
+    Py_ssize_t count = 0;
+    for (Py_ssize_t k = 0; k < top; k++)
+        count += best.items[k].lp >= floor;
+    out = PyList_New(count);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t k = 0, j = 0; k < top; k++) {
+        if (best.items[k].lp >= floor) {
+            Py_INCREF(best.items[k].obj);
+            PyList_SET_ITEM(out, j++, best.items[k].obj);
+        }
+    }
+done:
+    best_free(&best);
+    return out;
 }
 
 static PyMethodDef Lattice_methods[] = {
     {"viterbi", (PyCFunction)Lattice_viterbi, METH_VARARGS, "viterbi(text) -> list[str]"},
     {"viterbi_scored", (PyCFunction)Lattice_viterbi_scored, METH_VARARGS, "viterbi_scored(text) -> (list[str], float)"},
+    {"viterbi_tokens", (PyCFunction)Lattice_viterbi_tokens, METH_VARARGS,
+     "viterbi_tokens(text) -> (list[str], list[int], list[float]): tokens, offsets, log10 probabilities"},
     {"completions", (PyCFunction)Lattice_completions, METH_VARARGS,
      "completions(clause, i, max_word, keys[, per_char]) -> dict"},
+    {"ranked_completions", (PyCFunction)Lattice_ranked_completions, METH_VARARGS,
+     "ranked_completions(clause, i, max_word, keys, per_char, limit, floor) -> list[str]"},
     {"index_masked", (PyCFunction)Lattice_index_masked, METH_VARARGS, "index_masked(masked) -> bool"},
     {NULL, NULL, 0, NULL},
 };

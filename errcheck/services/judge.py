@@ -72,6 +72,8 @@ DEFAULT_MARGINS: dict[str, float] = {"homophone": 5.75, "near-homophone": 6.0, "
                                      "word": 6.0, "missing": 6.5, "extra": 7.0, "doubled": 5.0}
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+#: a clause the scan looks at: a run of two or more Chinese characters
+_CLAUSE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 _MASK = "\x00"
 _INDEX_FORMAT = 3
 _RESEGMENT = 1  # tokens re-segmented either side of a suspect
@@ -127,6 +129,7 @@ TITLES = frozenset(
 BYLINES = frozenset("记者 通讯员".split())
 #: a protected run of transliteration characters must be at least this long
 _TRANSLIT_RUN = 3
+_TRANSLIT_RUN_RE = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{{_TRANSLIT_RUN},}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,7 @@ class ContextJudge:
         #: also propose deleting an extra character (习近平近新时代, 中国国共产党)
         self.indels = indels
         #: also propose a missing character (财拨款 → 财政拨款): off by default, as it costs
-        #: ~30 % of the scan's speed (each rare lone character is a site)
+        #: ~40 % of the scan's speed (each rare lone character is a site)
         self.missing = missing
         #: a missing character: the longest word it may complete, and the candidates per side
         self.insert_max_word = 4
@@ -266,6 +269,10 @@ class ContextJudge:
         self._unk = lm.unknown_logprob
         self._segment = lm.segmenter
         self._segment_scored = lm.scored_segmenter
+        self._segment_tokens = lm.token_segmenter
+        import kenlm
+
+        self._State = kenlm.State
         self._model = lm.model  # last: `gain` loads nothing once it is set
         root = self._dictionaries or _dictionaries_dir()
         shape_files = sorted((root / "confusables").glob("shape*.tsv"))
@@ -290,10 +297,13 @@ class ContextJudge:
         if native is not None:
             native.index_masked(self._masked)
             self._completions = native.completions
+            self._ranked_completions = native.ranked_completions
         else:
             masked, costs = self._masked, self._costs
             self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
                 clause, i, max_word, masked, keys, costs, per_char)
+            self._ranked_completions = lambda clause, i, max_word, keys, per_char, limit, floor: (
+                self._ranked_completions_py(clause, i, max_word, masked, keys, costs, per_char, limit, floor))
         self._load_confusion([f.read_bytes() for f in shape_files + directed_files])
         self._top_insertions = self._build_insertions() if self.indels and self.missing else {}
         self._load_word_table(self._index_key + self._confusion_key)
@@ -440,81 +450,88 @@ class ContextJudge:
         found: list[Proposal] = []
         # a clause is a maximal run of Chinese characters: the model's sentence start and
         # end stand at its ends (as in `gain`)
-        for m in _HAN.finditer(text):
-            if m.end() - m.start() >= 2:
-                self._scan_clause(m.group(), m.start(), guarded, found, floor)
+        self._scan_clauses(text, guarded, found, floor)
         return found
 
-    def _scan_clause(self, clause: str, base: int, guarded, found: list, floor: float) -> None:
-        costs, unk = self._costs, self._unk
-        tokens = self._segment(clause)
-        ntok = len(tokens)
-        if ntok < 2:
-            return
-        offsets = []
-        pos = 0
-        for tok in tokens:
-            offsets.append(pos)
-            pos += len(tok)
-        completions = self._completions
+    def _scan_clauses(self, text: str, guarded, found: list, floor: float) -> None:
+        """Each clause of ``text`` (a run of two or more Chinese characters): the jobs of
+        its suspects, scored by `_run_jobs` into ``found``."""
+        costs = self._costs
+        segment_tokens = self._segment_tokens
+        ranked_completions = self._ranked_completions
         confusion, confusion_keys = self._confusion, self._confusion_keys
         common, max_word, max_candidates = self._common, self.max_word, self.max_candidates
         min_word_logprob, long_word_credit = self.min_word_logprob, self.long_word_credit
         indels = self.indels
         missing = indels and self.missing
-        memo: list = [None, None]  # the clause's name shields and token log10 probabilities, once needed
-        for k in range(ntok):
-            tok = tokens[k]
-            i = offsets[k]
-            jobs = []
-            if len(tok) == 1:
-                if guarded[base + i]:
-                    continue
-                # not a function character, nor the repeated A of an ABAC phrase: those
-                # get no substitution nor a missing character (a doubled one may still be
-                # an extra character)
-                suspect = costs.get(tok, unk) <= _SUSPECT_MAX_LOGPROB and not (
-                    (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok)
-                if missing or (indels and ((k and tok in tokens[k - 1]) or (k + 1 < ntok and tok in tokens[k + 1]))):
-                    self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs, suspect)
-                if not suspect:
+        word_candidates, word_max_logprob = self.word_candidates, self.word_max_logprob
+        word_table, word_domain = self._word_table, self._word_domain
+        run_jobs = self._run_jobs
+        for m in _CLAUSE.finditer(text):
+            clause = m.group()
+            base = m.start()
+            # the tokens, their offsets in the clause and their unigram log10 probabilities
+            tokens, offsets, lps = segment_tokens(clause)
+            ntok = len(tokens)
+            if ntok < 2:
+                continue
+            memo: list = [None, lps]  # the clause's name shields (once needed) and token log10 probabilities
+            for k in range(ntok):
+                tok = tokens[k]
+                if len(tok) == 1:
+                    i = offsets[k]
+                    if guarded[base + i]:
+                        continue
+                    jobs = []
+                    # not a function character, nor the repeated A of an ABAC phrase: those
+                    # get no substitution nor a missing character (a doubled one may still be
+                    # an extra character)
+                    lp = lps[k]
+                    suspect = lp <= _SUSPECT_MAX_LOGPROB and not (
+                        (i >= 2 and clause[i - 2] == tok) or clause[i + 2:i + 3] == tok)
+                    if missing or (indels and ((k and tok in tokens[k - 1])
+                                               or (k + 1 < ntok and tok in tokens[k + 1]))):
+                        self._indel_jobs(clause, tokens, offsets, k, guarded, base, jobs, suspect)
+                    if not suspect:
+                        if jobs:
+                            run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                        continue
+                    conf = confusion.get(tok)
+                    if conf is None:
+                        conf = self.confusion(tok)
+                    keys = confusion_keys[tok]
+                    if tok not in costs and tok not in common:
+                        # a rare character the model does not know (仼, 迀): any common
+                        # character that completes a word is a candidate, as a look-alike
+                        conf, keys = self._rare_candidates, common
+                    if conf:
+                        # candidates that complete a word: only the few completing the
+                        # likeliest words go to the language model
+                        ranked = ranked_completions(clause, i, max_word, keys, long_word_credit, max_candidates,
+                                                    min_word_logprob)
+                        if ranked:
+                            jobs.append((k + 1, [(c, conf[c]) for c in ranked], "char"))
+                    nxt = tokens[k + 1] if k + 1 < ntok else ""
+                    if (len(nxt) == 1 and nxt != tok and lp < _PAIR_MAX_LOGPROB
+                            and lps[k + 1] < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
+                        # two lone characters in a row, neither a function word nor the same one
+                        # twice (a reduplication: 酽酽的香茗): a word typed with the wrong
+                        # characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
+                        pair = tok + nxt
+                        options = self.pair_alternatives(pair)
+                        if options:
+                            jobs.append((k + 2, options, "pair"))
                     if jobs:
-                        self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
-                    continue
-                conf = confusion.get(tok)
-                if conf is None:
-                    conf = self.confusion(tok)
-                keys = confusion_keys[tok]
-                if tok not in costs and tok not in common:
-                    # a rare character the model does not know (仼, 迀): any common
-                    # character that completes a word is a candidate, as a look-alike
-                    conf, keys = self._rare_candidates, common
-                if conf:
-                    # candidates that complete a word, with the best such word's log10
-                    # probability: only the likeliest few go to the language model
-                    best_word = completions(clause, i, max_word, keys, long_word_credit)
-                    if best_word:
-                        # likeliest word first; equal ones by character (deterministic
-                        # whatever the order the completions were found in)
-                        ranked = sorted(best_word, key=lambda c: (-best_word[c], c))[:max_candidates]
-                        jobs.append((k + 1, [(c, conf[c]) for c in ranked if best_word[c] >= min_word_logprob],
-                                     "char"))
-                nxt = tokens[k + 1] if k + 1 < ntok else ""
-                if (len(nxt) == 1 and nxt != tok and costs.get(tok, unk) < _PAIR_MAX_LOGPROB
-                        and costs.get(nxt, unk) < _PAIR_MAX_LOGPROB and not guarded[base + i + 1]):
-                    # two lone characters in a row, neither a function word nor the same one
-                    # twice (a reduplication: 酽酽的香茗): a word typed with the wrong
-                    # characters of the same reading (元泽 for 原则, 鱼蒜 for 预算)
-                    pair = tok + nxt
-                    options = self.pair_alternatives(pair)
-                    if options:
-                        jobs.append((k + 2, options, "pair"))
-            elif len(tok) == 2 and self.word_candidates and costs[tok] < self.word_max_logprob:
-                options = self.word_alternatives(tok)
-                if options and not guarded[base + i] and not guarded[base + i + 1]:
-                    jobs.append((k + 1, options, "word"))
-            if jobs:
-                self._run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                        run_jobs(clause, tokens, offsets, k, jobs, base, found, floor, memo)
+                elif len(tok) == 2 and word_candidates and lps[k] < word_max_logprob:
+                    # `word_alternatives`, its precomputed table inline
+                    if word_table is not None and tok in word_domain:
+                        options = word_table.get(tok)
+                    else:
+                        options = self.word_alternatives(tok)
+                    i = offsets[k]
+                    if options and not guarded[base + i] and not guarded[base + i + 1]:
+                        run_jobs(clause, tokens, offsets, k, [(k + 1, options, "word")], base, found, floor, memo)
 
     def _run_jobs(self, clause, tokens, offsets, k, jobs, base, found, floor, memo) -> None:
         """Score each job (replacements of ``tokens[k:kend]``) and keep the best
@@ -556,8 +573,8 @@ class ContextJudge:
 
     def _indel_jobs(self, clause, tokens, offsets, k, guarded, base, jobs, suspect: bool) -> None:
         """A missing or an extra character at the lone character ``tokens[k]`` (``suspect``:
-        whether it is a suspect of substitutions, see `_scan_clause`): jobs
-        (see `_scan_clause`) of kind ``missing`` (the character with a common character
+        whether it is a suspect of substitutions, see `_scan_clauses`): jobs
+        (see `_scan_clauses`) of kind ``missing`` (the character with a common character
         before or after it that completes a vocabulary word: 财 of 财拨款 → 财政, by the
         masked index with the mask at the insertion point) and ``extra`` (the character
         deleted, when it doubles a neighbour or repeats a character of a neighbouring
@@ -659,6 +676,18 @@ class ContextJudge:
                             best_word[c] = lp
         return best_word
 
+    @classmethod
+    def _ranked_completions_py(cls, clause: str, i: int, max_word: int, masked, keys, costs, per_char: float,
+                               limit: int, floor: float) -> list[str]:
+        """The ``limit`` characters of `_completions_py` that complete the likeliest words
+        (equal ones by character: deterministic whatever the order the completions were
+        found in), minus those whose word is less likely than ``floor``: the candidates of
+        a lone character that go to the language model.
+        (``errcheck._speedups.Lattice.ranked_completions`` is the same, compiled.)"""
+        best_word = cls._completions_py(clause, i, max_word, masked, keys, costs, per_char)
+        ranked = sorted(best_word, key=lambda c: (-best_word[c], c))[:limit]
+        return [c for c in ranked if best_word[c] >= floor]
+
     def pair_alternatives(self, pair: str) -> list[tuple[str, str]]:
         """Common two-character words that read like ``pair`` (two lone characters)."""
         got = self._pair_memo.get(pair)
@@ -706,7 +735,7 @@ class ContextJudge:
         return sorted(out.items())
 
     def _word_domain_of(self) -> frozenset[str]:
-        """The words `_scan_clause` asks `word_alternatives` about."""
+        """The words `_scan_clauses` asks `word_alternatives` about."""
         return frozenset(w for w, lp in self._costs.items()
                          if len(w) == 2 and lp < self.word_max_logprob and _HAN.fullmatch(w))
 
@@ -774,27 +803,23 @@ class ContextJudge:
         return best
 
     def _left_state(self, tokens, lo):
-        import kenlm
-
-        model = self._model
-        state = kenlm.State()
+        model, new_state = self._model, self._State
+        state = new_state()
         if lo <= _CONTEXT:
             model.BeginSentenceWrite(state)
             first = 0
         else:
             model.NullContextWrite(state)
             first = lo - _CONTEXT
-        out = kenlm.State()
+        out = new_state()
         for t in tokens[first:lo]:
             model.BaseScore(state, t, out)
             state, out = out, state
         return state
 
     def _window_score(self, state, tokens, tail, eos) -> float:
-        import kenlm
-
-        base = self._model.BaseScore
-        a, b = kenlm.State(), kenlm.State()
+        base, new_state = self._model.BaseScore, self._State
+        a, b = new_state(), new_state()
         total = base(state, tokens[0], a)
         for t in tokens[1:]:
             total += base(a, t, b)
@@ -816,35 +841,32 @@ class ContextJudge:
         or more transliteration characters in a row (马拉多那)."""
         out = []
         ntok = len(tokens)
-        for s in range(ntok - 1):
-            if len(tokens[s]) == 1 and tokens[s] in SURNAMES:
-                lone = 0
-                while lone < 2 and s + 1 + lone < ntok and len(tokens[s + 1 + lone]) == 1:
-                    lone += 1
-                if lone:
-                    out.append((offsets[s] + 1, offsets[s] + 1 + lone))
-        for m in range(1, ntok):
-            if tokens[m] in TITLES:
-                s = m
-                while s > 0 and m - s < 4 and len(tokens[s - 1]) == 1:
-                    s -= 1
-                if m - s >= 2:
-                    out.append((offsets[s], offsets[m]))
-        for m in range(ntok - 2):
-            if tokens[m] in BYLINES:
-                e = m + 1
-                while e < ntok and e - m <= 3 and len(tokens[e]) == 1:
-                    e += 1
-                if e - m >= 3:
-                    out.append((offsets[m + 1], offsets[e - 1] + 1))
-        run = 0
-        for i, ch in enumerate(clause + "\n"):
-            if ch in TRANSLITERATION:
-                run += 1
-            else:
-                if run >= _TRANSLIT_RUN:
-                    out.append((i - run, i))
-                run = 0
+        # each kind is looked for only in a clause with a token of it (most have none)
+        if not SURNAMES.isdisjoint(tokens):
+            for s in range(ntok - 1):
+                if len(tokens[s]) == 1 and tokens[s] in SURNAMES:
+                    lone = 0
+                    while lone < 2 and s + 1 + lone < ntok and len(tokens[s + 1 + lone]) == 1:
+                        lone += 1
+                    if lone:
+                        out.append((offsets[s] + 1, offsets[s] + 1 + lone))
+        if not TITLES.isdisjoint(tokens):
+            for m in range(1, ntok):
+                if tokens[m] in TITLES:
+                    s = m
+                    while s > 0 and m - s < 4 and len(tokens[s - 1]) == 1:
+                        s -= 1
+                    if m - s >= 2:
+                        out.append((offsets[s], offsets[m]))
+        if not BYLINES.isdisjoint(tokens):
+            for m in range(ntok - 2):
+                if tokens[m] in BYLINES:
+                    e = m + 1
+                    while e < ntok and e - m <= 3 and len(tokens[e]) == 1:
+                        e += 1
+                    if e - m >= 3:
+                        out.append((offsets[m + 1], offsets[e - 1] + 1))
+        out += [m.span() for m in _TRANSLIT_RUN_RE.finditer(clause)]
         return out
 
 
