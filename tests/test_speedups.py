@@ -58,9 +58,8 @@ def native(loaded_judge):
 def test_the_judge_and_the_model_share_one_native_lattice(loaded_judge, model):
     native = loaded_judge.lm.native
     assert isinstance(native, _speedups.Lattice)
-    # the judge segments and completes with the model's compiled lattice
+    # the judge segments and ranks completions with the model's compiled lattice
     assert loaded_judge._segment == native.viterbi and loaded_judge._segment_scored == native.viterbi_scored
-    assert loaded_judge._completions == native.completions
     assert loaded_judge._ranked_completions == native.ranked_completions
     assert loaded_judge._segment_tokens == native.viterbi_tokens
     # the model segments with it too, as the Python code does

@@ -296,12 +296,9 @@ class ContextJudge:
         native = lm.native
         if native is not None:
             native.index_masked(self._masked)
-            self._completions = native.completions
             self._ranked_completions = native.ranked_completions
         else:
             masked, costs = self._masked, self._costs
-            self._completions = lambda clause, i, max_word, keys, per_char=0.0: self._completions_py(
-                clause, i, max_word, masked, keys, costs, per_char)
             self._ranked_completions = lambda clause, i, max_word, keys, per_char, limit, floor: (
                 self._ranked_completions_py(clause, i, max_word, masked, keys, costs, per_char, limit, floor))
         self._load_confusion([f.read_bytes() for f in shape_files + directed_files])
@@ -536,13 +533,10 @@ class ContextJudge:
     def _run_jobs(self, clause, tokens, offsets, k, jobs, base, found, floor, memo) -> None:
         """Score each job (replacements of ``tokens[k:kend]``) and keep the best
         replacement of each that gains at least ``floor`` as a `Proposal`. ``memo``: the
-        clause's name shields and token log10 probabilities, computed on first need."""
+        clause's name shields (computed on first need) and its tokens' log10 probabilities."""
         shields, token_lps = memo
         if shields is None:
             shields = memo[0] = self._shields(clause, tokens, offsets) if self.protect_names else ()
-        if token_lps is None:
-            costs, unk = self._costs, self._unk
-            token_lps = memo[1] = [costs.get(t, unk) for t in tokens]
         i = offsets[k]
         for kend, options, form in jobs:
             best = self._best_candidate(tokens, offsets, k, kend, options, shields, token_lps)
@@ -760,10 +754,10 @@ class ContextJudge:
             _write_pickle(path, table, "context word alternatives")
         self._word_table = table
 
-    def _best_candidate(self, tokens, offsets, k, kend, options, shields, token_lps=None):
+    def _best_candidate(self, tokens, offsets, k, kend, options, shields, token_lps):
         """The best of ``options`` (replacements for ``tokens[k:kend]``, with their kind)
         by language-model gain over the window: (replacement, gain, kind) or None."""
-        costs, unk, segment_scored = self._costs, self._unk, self._segment_scored
+        segment_scored = self._segment_scored
         ntok = len(tokens)
         lo = max(0, k - _RESEGMENT)
         hi = min(ntok, kend + _RESEGMENT)
@@ -774,7 +768,7 @@ class ContextJudge:
         real_word = width > kend - k  # a word of the text is being replaced
         old_tokens = tokens[lo:hi]
         # the unigram log10 probabilities of the tokens, summed in order
-        old_uni = sum(token_lps[lo:hi]) if token_lps is not None else sum(costs.get(t, unk) for t in old_tokens)
+        old_uni = sum(token_lps[lo:hi])
         tail = tokens[hi:hi + _CONTEXT]
         eos = hi + _CONTEXT >= ntok
         state = None
